@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/attnviz/attnviz/core"
+	"github.com/attnviz/attnviz/core/tokenize"
+)
+
+// Trace is everything computed from one text and Config, in pipeline order.
+type Trace struct {
+	Config     Config
+	Tokens     []tokenize.Token
+	Embeddings *mat.Dense       // T x d_model: one row per token, from its string and the seed
+	PE         *mat.Dense       // T x d_model: positional encoding (zeros for none and rope)
+	X          *mat.Dense       // T x d_model: Embeddings + PE, the attention input
+	Weights    *core.MHAWeights // W_q, W_k, W_v, W_o (d_model x d_model), seeded
+	Mask       core.Mask        // the mask that was applied
+	Attention  *core.MHATrace   // per-head Q, K, V, scores, weights, outputs; nil when T = 0
+}
+
+// T returns the number of tokens.
+func (t *Trace) T() int { return len(t.Tokens) }
+
+// Runner turns text into traces and keeps what does not change between
+// edits: the weight matrices (per d_model, H, seed) and token embeddings
+// (per token string). Not safe for concurrent use.
+type Runner struct {
+	weightsKey [3]int64
+	weights    *core.MHAWeights
+	embKey     [2]int64
+	embeddings map[string][]float64
+}
+
+// Run is a one-off Runner.Run.
+func Run(cfg Config, text string) (*Trace, error) {
+	var r Runner
+	return r.Run(cfg, text)
+}
+
+// Run tokenizes text and computes the whole trace. Empty text gives a trace
+// with no tokens and no attention, not an error.
+func (r *Runner) Run(cfg Config, text string) (*Trace, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	toks, err := tokenize.Split(text, cfg.Tokenizer)
+	if err != nil {
+		return nil, err
+	}
+	toks = tokenize.Pad(toks, cfg.PadTo, len(text))
+	return r.RunTokens(cfg, toks)
+}
+
+// RunTokens computes the trace for tokens that are already split.
+func (r *Runner) RunTokens(cfg Config, toks []tokenize.Token) (*Trace, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t, d := len(toks), cfg.DModel
+	if t > MaxTokens {
+		return nil, fmt.Errorf("text: %d tokens is more than the limit of %d", t, MaxTokens)
+	}
+	tr := &Trace{Config: cfg, Tokens: toks, Weights: r.weightsFor(cfg)}
+	if t == 0 {
+		return tr, nil
+	}
+	tr.Embeddings = mat.NewDense(t, d, nil) // T x d_model
+	for i, tok := range toks {
+		copy(tr.Embeddings.RawRowView(i), r.embedding(tok, d, cfg.Seed))
+	}
+	var err error
+	switch cfg.PE {
+	case PESinusoidal:
+		tr.PE, err = core.Sinusoidal(t, d)
+	case PELearned:
+		tr.PE, err = core.Learned(t, d, cfg.Seed)
+	default: // none, rope: nothing is added to X
+		tr.PE = mat.NewDense(t, d, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tr.X = mat.NewDense(t, d, nil)
+	tr.X.Add(tr.Embeddings, tr.PE) // T x d_model
+
+	tr.Mask, err = maskFor(cfg, toks)
+	if err != nil {
+		return nil, err
+	}
+	tr.Attention, err = core.MultiHeadAttentionWith(tr.X, tr.Weights, tr.Mask,
+		core.MHAOptions{Scale: cfg.Scale(), Rotary: cfg.PE == PERotary})
+	if err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// maskFor builds the attention mask the config asks for.
+func maskFor(cfg Config, toks []tokenize.Token) (core.Mask, error) {
+	var m core.Mask
+	switch cfg.Mask {
+	case MaskCausal:
+		m.Causal = true
+	case MaskPadding:
+		m.Pad = padFlags(toks)
+	case MaskCausalPadding:
+		m.Causal = true
+		m.Pad = padFlags(toks)
+	case MaskCustom:
+		if cfg.Custom == nil || cfg.Custom.Rows != len(toks) || cfg.Custom.Cols != len(toks) {
+			got := "none"
+			if cfg.Custom != nil {
+				got = fmt.Sprintf("%d x %d", cfg.Custom.Rows, cfg.Custom.Cols)
+			}
+			return m, fmt.Errorf("mask: custom mask must be %d x %d (T x T), got %s", len(toks), len(toks), got)
+		}
+		m.Explicit = cfg.Custom
+	}
+	return m, nil
+}
+
+func padFlags(toks []tokenize.Token) []bool {
+	pad := make([]bool, len(toks))
+	for i, t := range toks {
+		pad[i] = t.IsPad()
+	}
+	return pad
+}
+
+// weightsFor returns the seeded weights for cfg, reusing the last ones.
+func (r *Runner) weightsFor(cfg Config) *core.MHAWeights {
+	key := [3]int64{int64(cfg.DModel), int64(cfg.Heads), cfg.Seed}
+	if r.weights == nil || r.weightsKey != key {
+		r.weights = SeededWeights(cfg.DModel, cfg.Heads, cfg.Seed)
+		r.weightsKey = key
+	}
+	return r.weights
+}
+
+// embedding returns a token's embedding, cached per (d_model, seed).
+func (r *Runner) embedding(tok tokenize.Token, d int, seed int64) []float64 {
+	key := [2]int64{int64(d), seed}
+	if r.embeddings == nil || r.embKey != key {
+		r.embeddings = make(map[string][]float64)
+		r.embKey = key
+	}
+	e, ok := r.embeddings[tok.Text]
+	if !ok {
+		e = Embedding(tok, d, seed)
+		if len(r.embeddings) > 4*MaxTokens { // bound the cache
+			clear(r.embeddings)
+		}
+		r.embeddings[tok.Text] = e
+	}
+	return e
+}
+
+// Embedding returns the d_model-wide embedding of a token: seeded values in
+// [-√3, √3) (unit variance) that depend only on the seed and the token's
+// string. Padding embeds to zeros, as PyTorch's padding_idx does.
+func Embedding(tok tokenize.Token, d int, seed int64) []float64 {
+	e := make([]float64, d)
+	if !tok.IsPad() {
+		core.FillUniform(e, seed, "token:"+tok.Text, 0, sqrt3)
+	}
+	return e
+}
+
+const sqrt3 = 1.7320508075688772
+
+// SeededWeights returns Xavier-uniform W_q, W_k, W_v, W_o (d_model x d_model)
+// and zero biases for the given seed.
+func SeededWeights(d, heads int, seed int64) *core.MHAWeights {
+	amp := core.XavierAmplitude(d, d)
+	w := &core.MHAWeights{Heads: heads}
+	for _, m := range []struct {
+		name string
+		dst  **mat.Dense
+	}{{"W_q", &w.Wq}, {"W_k", &w.Wk}, {"W_v", &w.Wv}, {"W_o", &w.Wo}} {
+		data := make([]float64, d*d)
+		core.FillUniform(data, seed, m.name, uint64(d), amp)
+		*m.dst = mat.NewDense(d, d, data)
+	}
+	return w
+}

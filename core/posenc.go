@@ -1,0 +1,79 @@
+package core
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Sinusoidal returns the T x d_model sinusoidal positional encoding of
+// "Attention Is All You Need", interleaved:
+//
+//	PE[p][2i]   = sin(p / 10000^(2i/d))
+//	PE[p][2i+1] = cos(p / 10000^(2i/d))
+//
+// An odd d_model is allowed: the last column is a sine.
+func Sinusoidal(t, d int) (*mat.Dense, error) {
+	if err := checkPESize(t, d); err != nil {
+		return nil, err
+	}
+	pe := mat.NewDense(t, d, nil)
+	for c := 0; c < d; c += 2 {
+		freq := math.Pow(10000, -float64(c)/float64(d)) // c = 2i
+		for p := 0; p < t; p++ {
+			angle := float64(p) * freq
+			pe.Set(p, c, math.Sin(angle))
+			if c+1 < d {
+				pe.Set(p, c+1, math.Cos(angle))
+			}
+		}
+	}
+	return pe, nil
+}
+
+// Learned returns a T x d_model table standing in for learned positional
+// embeddings: seeded pseudo-random values, the same for a given seed and
+// position whatever T is.
+func Learned(t, d int, seed int64) (*mat.Dense, error) {
+	if err := checkPESize(t, d); err != nil {
+		return nil, err
+	}
+	pe := mat.NewDense(t, d, nil)
+	for p := 0; p < t; p++ {
+		FillUniform(pe.RawRowView(p), seed, "position", uint64(p), 0.5)
+	}
+	return pe, nil
+}
+
+func checkPESize(t, d int) error {
+	if t < 0 || t > MaxTokens {
+		return inputErr("positions", "expected 0..%d, got %d", MaxTokens, t)
+	}
+	if d < 1 || d > MaxWidth {
+		return inputErr("d_model", "expected 1..%d, got %d", MaxWidth, d)
+	}
+	return nil
+}
+
+// RotaryAngles returns θ[p][i] = p / 10000^(2i/d_k) for RoPE: the angle by
+// which rotary position embedding turns the pair (2i, 2i+1) of a query or
+// key at position p. d_k must be even.
+func rotaryAngle(p, i, dk int) float64 {
+	return float64(p) * math.Pow(10000, -float64(2*i)/float64(dk))
+}
+
+// ApplyRotary rotates each consecutive pair of columns (2i, 2i+1) of m
+// (T x d_k, row p = position p) by the RoPE angle of its position, in place.
+// With an odd d_k the last column is left as it is.
+func ApplyRotary(m *mat.Dense) {
+	t, dk := m.Dims()
+	for p := 0; p < t; p++ {
+		row := m.RawRowView(p)
+		for i := 0; 2*i+1 < dk; i++ {
+			s, c := math.Sincos(rotaryAngle(p, i, dk))
+			a, b := row[2*i], row[2*i+1]
+			row[2*i] = a*c - b*s
+			row[2*i+1] = a*s + b*c
+		}
+	}
+}

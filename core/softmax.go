@@ -1,0 +1,63 @@
+package core
+
+import "math"
+
+// MaskedSoftmaxRow writes into w the softmax of the allowed entries of s.
+// Blocked entries get exactly 0: they are left out of the maximum and the
+// sum, not pushed down by a large negative number. It subtracts the row
+// maximum first, so large scores cannot overflow exp. It returns false when no
+// entry is allowed; w is then all zeros.
+//
+// s, allowed and w have the same length (T_k).
+func MaskedSoftmaxRow(s []float64, allowed []bool, w []float64) bool {
+	maxScore := math.Inf(-1)
+	visible := 0
+	for j, ok := range allowed {
+		if ok {
+			visible++
+			if s[j] > maxScore {
+				maxScore = s[j]
+			}
+		}
+	}
+	if visible == 0 {
+		clear(w)
+		return false
+	}
+	if math.IsInf(maxScore, 1) {
+		// Scores overflowed to +Inf: the limit of softmax shares the weight
+		// among the +Inf entries. Callers refuse non-finite scores first;
+		// this keeps the function itself NaN-free.
+		n := 0
+		for j, ok := range allowed {
+			if ok && math.IsInf(s[j], 1) {
+				n++
+			}
+		}
+		for j, ok := range allowed {
+			w[j] = 0
+			if ok && math.IsInf(s[j], 1) {
+				w[j] = 1 / float64(n)
+			}
+		}
+		return true
+	}
+	sum := 0.0
+	for j, ok := range allowed {
+		if ok {
+			e := math.Exp(s[j] - maxScore)
+			w[j] = e
+			sum += e
+		} else {
+			w[j] = 0
+		}
+	}
+	// sum >= 1: the maximum contributes exp(0) = 1.
+	inv := 1 / sum
+	for j, ok := range allowed {
+		if ok {
+			w[j] *= inv
+		}
+	}
+	return true
+}
