@@ -17,14 +17,37 @@ func Sinusoidal(t, d int) (*mat.Dense, error) {
 	if err := checkPESize(t, d); err != nil {
 		return nil, err
 	}
+	positions := make([]float64, t)
+	for p := range positions {
+		positions[p] = float64(p)
+	}
+	return SinusoidalAt(positions, d)
+}
+
+// SinusoidalAt is Sinusoidal for arbitrary positions: row r encodes
+// position positions[r] (len(positions) x d_model).
+func SinusoidalAt(positions []float64, d int) (*mat.Dense, error) {
+	if err := checkPESize(len(positions), d); err != nil {
+		return nil, err
+	}
+	for r, p := range positions {
+		if math.IsNaN(p) || math.IsInf(p, 0) || math.Abs(p) > 1e15 {
+			return nil, inputErr("positions", "entry %d: expected a finite position, got %g", r, p)
+		}
+	}
+	t := len(positions)
+	if t == 0 {
+		return &mat.Dense{}, nil
+	}
 	pe := mat.NewDense(t, d, nil)
 	for c := 0; c < d; c += 2 {
 		freq := math.Pow(10000, -float64(c)/float64(d)) // c = 2i
-		for p := 0; p < t; p++ {
-			angle := float64(p) * freq
-			pe.Set(p, c, math.Sin(angle))
+		for r, p := range positions {
+			s, co := math.Sincos(p * freq)
+			row := pe.RawRowView(r)
+			row[c] = s
 			if c+1 < d {
-				pe.Set(p, c+1, math.Cos(angle))
+				row[c+1] = co
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"errors"
 
 	"gonum.org/v1/gonum/mat"
@@ -227,10 +228,19 @@ func runPE(o *object) (any, error) {
 		}
 	}
 	if !o.has("positions") {
-		return nil, fieldErr("positions", "missing: expected the number of positions T")
+		return nil, fieldErr("positions", "missing: expected the number of positions T (or an array of positions)")
 	}
-	t, err := o.integer("positions", 0, core.MaxTokens)
-	if err != nil {
+	var positions []float64 // nil: 0..T-1
+	t := 0
+	if raw := bytes.TrimSpace(o.fields["positions"]); len(raw) > 0 && raw[0] == '[' {
+		if positions, err = o.vector("positions"); err != nil {
+			return nil, err
+		}
+		if len(positions) > core.MaxTokens {
+			return nil, fieldErr("positions", "%d positions is more than the limit of %d", len(positions), core.MaxTokens)
+		}
+		t = len(positions)
+	} else if t, err = o.integer("positions", 0, core.MaxTokens); err != nil {
 		return nil, err
 	}
 	if !o.has("d_model") {
@@ -243,8 +253,15 @@ func runPE(o *object) (any, error) {
 	var pe *mat.Dense
 	switch kind {
 	case "sinusoidal":
-		pe, err = core.Sinusoidal(t, d)
+		if positions != nil {
+			pe, err = core.SinusoidalAt(positions, d)
+		} else {
+			pe, err = core.Sinusoidal(t, d)
+		}
 	case "learned":
+		if positions != nil {
+			return nil, fieldErr("positions", "learned positions take a count T, not an array")
+		}
 		seed := 1
 		if o.has("seed") {
 			if seed, err = o.integer("seed", 0, 1<<53-1); err != nil {

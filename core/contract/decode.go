@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -181,13 +180,18 @@ func numbers(raw json.RawMessage) ([]float64, *Error) {
 	return out, nil
 }
 
-// flag reads one 0/1 (or false/true) value.
+// flag reads one 0/1 (or false/true) value; 1.0 and 1e0 count as 1.
 func flag(raw json.RawMessage) (bool, bool) {
-	switch strings.TrimSpace(string(raw)) {
-	case "0", "0.0", "false":
-		return false, true
-	case "1", "1.0", "true":
-		return true, true
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return false, false
+	}
+	var b bool
+	if err := json.Unmarshal(raw, &b); err == nil {
+		return b, true
+	}
+	var f float64
+	if err := json.Unmarshal(raw, &f); err == nil && (f == 0 || f == 1) {
+		return f == 1, true
 	}
 	return false, false
 }
