@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/attnviz/attnviz/bench/torchref"
+	"github.com/attnviz/attnviz/bench/workload"
+	"github.com/attnviz/attnviz/core/pipeline"
+)
+
+// agreeTol is how closely attnviz and PyTorch must agree before timing.
+const agreeTol = 1e-9
+
+func shapes(o *options) []workload.Shape {
+	if o.smoke {
+		return workload.SmokeShapes()
+	}
+	return workload.CoreShapes()
+}
+
+func minSeconds(o *options) float64 {
+	if o.smoke {
+		return 0.05
+	}
+	return 1.0
+}
+
+// timePerOp returns the median over 5 rounds of the mean time of one call,
+// each round lasting about minSeconds/5 (the same method as torch_ref.py).
+func timePerOp(minSeconds float64, fn func()) float64 {
+	fn()
+	t0 := time.Now()
+	fn()
+	once := math.Max(float64(time.Since(t0)), 100)
+	n := max(1, int(minSeconds/5*1e9/once))
+	rounds := make([]float64, 5)
+	for r := range rounds {
+		t0 := time.Now()
+		for i := 0; i < n; i++ {
+			fn()
+		}
+		rounds[r] = float64(time.Since(t0)) / float64(n)
+	}
+	sort.Float64s(rounds)
+	return rounds[2]
+}
+
+// nativeTimes times pipeline.Runner.Run natively for every shape, with
+// GOMAXPROCS = o.threads.
+func nativeTimes(o *options, ss []workload.Shape) (map[workload.Shape]float64, error) {
+	prev := runtime.GOMAXPROCS(o.threads)
+	defer runtime.GOMAXPROCS(prev)
+	out := map[workload.Shape]float64{}
+	for _, s := range ss {
+		cfg, text := workload.Config(s), workload.Text(s.T)
+		var r pipeline.Runner
+		var err error
+		out[s] = timePerOp(minSeconds(o), func() {
+			if _, e := r.Run(cfg, text); e != nil {
+				err = e
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", s, err)
+		}
+	}
+	return out, nil
+}
+
+var nativeCache map[workload.Shape]float64
+
+func coreSection(o *options, e *env) ([]Row, error) {
+	ss := shapes(o)
+	script := filepath.Join(o.root, "bench", "torch_ref.py")
+	if _, err := os.Stat(torchref.Python); err != nil {
+		return nil, fmt.Errorf("%s missing: run bench/run.sh (it installs python3-torch)", torchref.Python)
+	}
+	cases := make([]torchref.Case, len(ss))
+	for i, s := range ss {
+		c, err := torchref.Export(s)
+		if err != nil {
+			return nil, err
+		}
+		cases[i] = c
+	}
+	// 1. Agreement first.
+	info, results, err := torchref.Check(script, o.threads, cases)
+	if err != nil {
+		return nil, err
+	}
+	worst := 0.0
+	for i, s := range ss {
+		tr, err := pipeline.Run(workload.Config(s), workload.Text(s.T))
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range []struct {
+			name string
+			r    torchref.Result
+		}{{"manual", results[i].Manual}, {"mha", results[i].MHA}} {
+			d, err := torchref.MaxDiff(tr, v.r)
+			if err != nil {
+				return nil, fmt.Errorf("%s torch %s: %v", s, v.name, err)
+			}
+			if d > agreeTol {
+				return nil, fmt.Errorf("%s: attnviz and torch (%s) differ by %.3g > %g; not timing", s, v.name, d, agreeTol)
+			}
+			worst = math.Max(worst, d)
+		}
+	}
+	e.fact("core: attnviz and PyTorch %s (BLAS %s) agree on every shape: max |diff| of per-head weights and output = %.2g (<= %g)",
+		info.Torch, info.BLAS, worst, agreeTol)
+	e.fact("core: threads: attnviz GOMAXPROCS=%d, PyTorch torch.set_num_threads(%d) (OMP/OPENBLAS_NUM_THREADS=%d); float64; median of 5 rounds of >= %.2g s each side",
+		o.threads, info.Threads, o.threads, minSeconds(o)/5)
+
+	// 2. Timing.
+	native, err := nativeTimes(o, ss)
+	if err != nil {
+		return nil, err
+	}
+	nativeCache = native
+	_, timings, err := torchref.Time(script, o.threads, minSeconds(o), cases)
+	if err != nil {
+		return nil, err
+	}
+	var rows []Row
+	for i, s := range ss {
+		tm := timings[i]
+		ref, refName := tm.ManualNs, "torch step by step"
+		if tm.MHANs < ref {
+			ref, refName = tm.MHANs, "torch F.multi_head_attention_forward"
+		}
+		target := 1.0
+		if s.T > 128 {
+			target = 0
+		}
+		rows = append(rows, Row{
+			Item: "1", What: fmt.Sprintf("core text→trace %s", s),
+			Value: fmtDur(native[s]), Reference: fmt.Sprintf("%s (%s; other: %s)", fmtDur(ref), refName, fmtDur(math.Max(tm.ManualNs, tm.MHANs))),
+			Ratio: native[s] / ref, Target: target,
+		})
+	}
+	return rows, nil
+}
