@@ -61,6 +61,9 @@ func Learned(t, d int, seed int64) (*mat.Dense, error) {
 	if err := checkPESize(t, d); err != nil {
 		return nil, err
 	}
+	if t == 0 {
+		return &mat.Dense{}, nil // mat.NewDense panics on 0 rows
+	}
 	pe := mat.NewDense(t, d, nil)
 	for p := 0; p < t; p++ {
 		FillUniform(pe.RawRowView(p), seed, "position", uint64(p), 0.5)

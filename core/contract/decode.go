@@ -173,7 +173,8 @@ func numbers(raw json.RawMessage) ([]float64, *Error) {
 	}
 	out := make([]float64, len(vals))
 	for j, v := range vals {
-		if err := json.Unmarshal(v, &out[j]); err != nil {
+		// null would decode silently as 0: refuse it like any non-number.
+		if err := json.Unmarshal(v, &out[j]); err != nil || string(bytes.TrimSpace(v)) == "null" {
 			return nil, &Error{Msg: fmt.Sprintf("entry %d: expected a number, got %s", j, shorten(string(v)))}
 		}
 	}
