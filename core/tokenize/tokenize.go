@@ -46,8 +46,9 @@ func ParseKind(s string) (Kind, error) {
 	return "", fmt.Errorf("tokenizer: expected word or char, got %q", s)
 }
 
-// Split tokenizes text with the given kind. Invalid UTF-8 bytes become
-// U+FFFD tokens rather than errors; text longer than MaxTextBytes is refused.
+// Split tokenizes text with the given kind. Each invalid UTF-8 byte becomes
+// a token of its own (shown as U+FFFD), not an error; text longer than
+// MaxTextBytes is refused.
 func Split(text string, kind Kind) ([]Token, error) {
 	if len(text) > MaxTextBytes {
 		return nil, fmt.Errorf("text: %d bytes is more than the limit of %d", len(text), MaxTextBytes)
