@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"errors"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -338,7 +339,11 @@ func runText(o *object) (any, error) {
 			return nil, err
 		}
 	}
-	return TextJSON(cfg, text)
+	out, err := TextJSON(cfg, text)
+	if err != nil {
+		return nil, err // not a typed nil *TextTrace inside the any
+	}
+	return out, nil
 }
 
 // TextJSON runs the pipeline and returns its trace in JSON form.
@@ -399,11 +404,18 @@ func attentionJSON(q, k, v mat.Matrix, a *core.Attention) AttentionJSON {
 }
 
 // coreErr turns a core.InputError into an *Error, keeping the field name;
-// other errors (from the pipeline, already "field: message") pass through.
+// other errors (from the pipeline, "field: message") become an *Error too.
 func coreErr(err error) error {
 	var ie *core.InputError
 	if errors.As(err, &ie) {
 		return &Error{Field: ie.Field, Msg: ie.Msg}
 	}
-	return err
+	msg := err.Error()
+	if f, m, ok := strings.Cut(msg, ": "); ok && f != "" && !strings.ContainsAny(f, " \"") {
+		if f == "dmodel" { // the pipeline names the CLI flag; JSON says d_model
+			f = "d_model"
+		}
+		return &Error{Field: f, Msg: m}
+	}
+	return &Error{Msg: msg}
 }
