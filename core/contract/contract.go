@@ -412,9 +412,6 @@ func coreErr(err error) error {
 	}
 	msg := err.Error()
 	if f, m, ok := strings.Cut(msg, ": "); ok && f != "" && !strings.ContainsAny(f, " \"") {
-		if f == "dmodel" { // the pipeline names the CLI flag; JSON says d_model
-			f = "d_model"
-		}
 		return &Error{Field: f, Msg: m}
 	}
 	return &Error{Msg: msg}
