@@ -16,7 +16,7 @@ type Matrix [][]float64
 
 // Rows converts a gonum matrix to JSON rows (nil stays nil).
 func Rows(m mat.Matrix) Matrix {
-	if m == nil {
+	if d, ok := m.(*mat.Dense); m == nil || ok && d == nil { // a typed nil too (no tokens)
 		return nil
 	}
 	r, c := m.Dims()

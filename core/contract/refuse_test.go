@@ -186,3 +186,19 @@ func TestZeroPositions(t *testing.T) {
 		}
 	}
 }
+
+// Empty text is a trace with no tokens, not an error and not a crash.
+func TestEmptyText(t *testing.T) {
+	for _, in := range []string{`{"op":"text","text":""}`, `{"op":"text"}`, `{"op":"text","text":"   ","tokenizer":"word"}`} {
+		var got struct {
+			Tokens []string `json:"tokens"`
+			Output any      `json:"output"`
+		}
+		if err := json.Unmarshal([]byte(mustRun(t, in)), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Tokens == nil || len(got.Tokens) != 0 || got.Output != nil {
+			t.Errorf("%s: tokens %v output %v, want [] and none", in, got.Tokens, got.Output)
+		}
+	}
+}
