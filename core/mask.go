@@ -40,7 +40,7 @@ func (m Mask) Validate(tq, tk int) error {
 // Allowed returns the T_q x T_k matrix of visible cells. The caller must have
 // validated the shapes.
 func (m Mask) Allowed(tq, tk int) *BoolMatrix {
-	a := NewBoolMatrix(tq, tk, true)
+	a := NewBoolMatrix(tq, tk, false)
 	m.AllowedInto(a)
 	return a
 }
@@ -48,6 +48,12 @@ func (m Mask) Allowed(tq, tk int) *BoolMatrix {
 // AllowedInto fills dst (T_q x T_k) with the visible cells, reusing its storage.
 func (m Mask) AllowedInto(dst *BoolMatrix) {
 	tq, tk := dst.Rows, dst.Cols
+	if m.Explicit == nil && !m.Causal && m.Pad == nil {
+		for i := range dst.Data[:tq*tk] {
+			dst.Data[i] = true
+		}
+		return
+	}
 	offset := tk - tq // lower-right causal alignment
 	for i := 0; i < tq; i++ {
 		row := dst.Row(i)

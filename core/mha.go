@@ -103,6 +103,18 @@ func MultiHeadAttention(x *mat.Dense, w *MHAWeights, mask Mask) (*MHATrace, erro
 
 // MultiHeadAttentionWith is MultiHeadAttention with options.
 func MultiHeadAttentionWith(x *mat.Dense, w *MHAWeights, mask Mask, opt MHAOptions) (*MHATrace, error) {
+	return MultiHeadAttentionInto(nil, x, w, mask, opt)
+}
+
+// MultiHeadAttentionInto is MultiHeadAttentionWith that reuses the storage
+// of reuse's matrices (an earlier trace nobody reads any more) instead of
+// allocating new ones, where it is large enough. reuse may be nil. The
+// returned trace is a new value that shares storage with reuse, so reuse
+// must not be read afterwards.
+func MultiHeadAttentionInto(reuse *MHATrace, x *mat.Dense, w *MHAWeights, mask Mask, opt MHAOptions) (*MHATrace, error) {
+	if reuse == nil {
+		reuse = &MHATrace{}
+	}
 	if err := w.Validate(); err != nil {
 		return nil, err
 	}
@@ -131,11 +143,11 @@ func MultiHeadAttentionWith(x *mat.Dense, w *MHAWeights, mask Mask, opt MHAOptio
 		return nil, err
 	}
 	tr := &MHATrace{
-		Q:      project(x, w.Wq, w.Bq), // T x d_model
-		K:      project(x, w.Wk, w.Bk),
-		V:      project(x, w.Wv, w.Bv),
-		Concat: mat.NewDense(t, d, nil),
-		Output: mat.NewDense(t, d, nil),
+		Q:      project(Reuse(reuse.Q, t, d), x, w.Wq, w.Bq), // T x d_model
+		K:      project(Reuse(reuse.K, t, d), x, w.Wk, w.Bk),
+		V:      project(Reuse(reuse.V, t, d), x, w.Wv, w.Bv),
+		Concat: Reuse(reuse.Concat, t, d),
+		Output: Reuse(reuse.Output, t, d),
 	}
 	for _, p := range []struct {
 		name string
@@ -145,22 +157,41 @@ func MultiHeadAttentionWith(x *mat.Dense, w *MHAWeights, mask Mask, opt MHAOptio
 			return nil, inputErr(p.name, "values too large: X·W + b overflows float64")
 		}
 	}
-	allowed := mask.Allowed(t, t) // shared by all heads
+	var allowed *BoolMatrix // T x T, the same for all heads
+	if len(reuse.Heads) > 0 && reuse.Heads[0].Attention != nil {
+		allowed = reuseBools(reuse.Heads[0].Allowed, t, t)
+	} else {
+		allowed = NewBoolMatrix(t, t, false)
+	}
+	mask.AllowedInto(allowed)
 	dk := w.HeadWidth()
 	tr.Heads = make([]HeadTrace, w.Heads)
 	for h := range tr.Heads {
 		lo, hi := h*dk, (h+1)*dk
+		old := HeadTrace{Attention: &Attention{}}
+		if h < len(reuse.Heads) && reuse.Heads[h].Attention != nil {
+			old = reuse.Heads[h]
+		}
+		headAllowed := allowed
+		if h > 0 {
+			headAllowed = reuseBools(old.Allowed, t, t)
+			copy(headAllowed.Data, allowed.Data)
+		}
+		blocked := old.BlockedRows
+		if cap(blocked) < t {
+			blocked = make([]bool, t)
+		}
 		head := HeadTrace{
-			Q: copyCols(tr.Q, lo, hi), // T x d_k
-			K: copyCols(tr.K, lo, hi),
-			V: copyCols(tr.V, lo, hi),
+			Q: copyCols(Reuse(old.Q, t, dk), tr.Q, lo, hi), // T x d_k
+			K: copyCols(Reuse(old.K, t, dk), tr.K, lo, hi),
+			V: copyCols(Reuse(old.V, t, dk), tr.V, lo, hi),
 			Attention: &Attention{
 				Scale:       scale,
-				Scores:      mat.NewDense(t, t, nil),
-				Allowed:     allowed.Clone(),
-				Weights:     mat.NewDense(t, t, nil),
-				Output:      mat.NewDense(t, dk, nil),
-				BlockedRows: make([]bool, t),
+				Scores:      Reuse(old.Scores, t, t),
+				Allowed:     headAllowed,
+				Weights:     Reuse(old.Weights, t, t),
+				Output:      Reuse(old.Output, t, dk),
+				BlockedRows: blocked[:t],
 			},
 		}
 		if opt.Rotary {
@@ -174,7 +205,7 @@ func MultiHeadAttentionWith(x *mat.Dense, w *MHAWeights, mask Mask, opt MHAOptio
 		// Concat[:, lo:hi] = head output (T x d_k)
 		tr.Concat.Slice(0, t, lo, hi).(*mat.Dense).Copy(head.Output)
 	}
-	tr.Output.Mul(tr.Concat, w.Wo) // (T x d_model)·(d_model x d_model)
+	mulNN(tr.Output, tr.Concat, w.Wo) // (T x d_model)·(d_model x d_model)
 	addBias(tr.Output, w.Bo)
 	if checkFinite("output", tr.Output) != nil {
 		return nil, inputErr("w_o", "values too large: Concat·W_o + b_o overflows float64")
@@ -182,12 +213,10 @@ func MultiHeadAttentionWith(x *mat.Dense, w *MHAWeights, mask Mask, opt MHAOptio
 	return tr, nil
 }
 
-// project returns x·w + b. x is T x d_in, w is d_in x d_out, b has length d_out or is nil.
-func project(x, w *mat.Dense, b []float64) *mat.Dense {
-	t, _ := x.Dims()
-	_, dout := w.Dims()
-	y := mat.NewDense(t, dout, nil)
-	y.Mul(x, w) // T x d_out
+// project sets y = x·w + b and returns y. x is T x d_in, w is d_in x d_out,
+// y is T x d_out, b has length d_out or is nil.
+func project(y, x, w *mat.Dense, b []float64) *mat.Dense {
+	mulNN(y, x, w) // T x d_out
 	addBias(y, b)
 	return y
 }
@@ -206,10 +235,31 @@ func addBias(y *mat.Dense, b []float64) {
 	}
 }
 
-// copyCols returns a copy of columns lo..hi-1 of m (T x (hi-lo)).
-func copyCols(m *mat.Dense, lo, hi int) *mat.Dense {
+// copyCols sets dst (T x (hi-lo)) to columns lo..hi-1 of m and returns dst.
+func copyCols(dst, m *mat.Dense, lo, hi int) *mat.Dense {
 	r, _ := m.Dims()
-	out := mat.NewDense(r, hi-lo, nil)
-	out.Copy(m.Slice(0, r, lo, hi))
-	return out
+	for i := 0; i < r; i++ {
+		copy(dst.RawRowView(i), m.RawRowView(i)[lo:hi])
+	}
+	return dst
+}
+
+// Reuse returns an r x c matrix backed by old's storage when it is large
+// enough, else a new one. Its contents are unspecified: the caller
+// overwrites every cell. old may be nil; it must not be read afterwards.
+func Reuse(old *mat.Dense, r, c int) *mat.Dense {
+	if old != nil {
+		if data := old.RawMatrix().Data; cap(data) >= r*c {
+			return mat.NewDense(r, c, data[:r*c])
+		}
+	}
+	return mat.NewDense(r, c, nil)
+}
+
+// reuseBools is Reuse for boolean matrices.
+func reuseBools(old *BoolMatrix, r, c int) *BoolMatrix {
+	if old != nil && cap(old.Data) >= r*c {
+		return &BoolMatrix{Rows: r, Cols: c, Data: old.Data[:r*c]}
+	}
+	return NewBoolMatrix(r, c, false)
 }

@@ -81,11 +81,10 @@ func checkPESize(t, d int) error {
 	return nil
 }
 
-// RotaryAngles returns θ[p][i] = p / 10000^(2i/d_k) for RoPE: the angle by
-// which rotary position embedding turns the pair (2i, 2i+1) of a query or
-// key at position p. d_k must be even.
-func rotaryAngle(p, i, dk int) float64 {
-	return float64(p) * math.Pow(10000, -float64(2*i)/float64(dk))
+// rotaryFreq returns 1 / 10000^(2i/d_k), the RoPE frequency of the pair
+// (2i, 2i+1): a query or key at position p turns that pair by p·rotaryFreq.
+func rotaryFreq(i, dk int) float64 {
+	return math.Pow(10000, -float64(2*i)/float64(dk))
 }
 
 // ApplyRotary rotates each consecutive pair of columns (2i, 2i+1) of m
@@ -93,10 +92,14 @@ func rotaryAngle(p, i, dk int) float64 {
 // With an odd d_k the last column is left as it is.
 func ApplyRotary(m *mat.Dense) {
 	t, dk := m.Dims()
+	freq := make([]float64, dk/2)
+	for i := range freq {
+		freq[i] = rotaryFreq(i, dk)
+	}
 	for p := 0; p < t; p++ {
 		row := m.RawRowView(p)
-		for i := 0; 2*i+1 < dk; i++ {
-			s, c := math.Sincos(rotaryAngle(p, i, dk))
+		for i, f := range freq {
+			s, c := math.Sincos(float64(p) * f)
 			a, b := row[2*i], row[2*i+1]
 			row[2*i] = a*c - b*s
 			row[2*i+1] = a*s + b*c

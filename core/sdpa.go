@@ -76,8 +76,14 @@ func ScaledDotProductAttention(q, k, v mat.Matrix, mask Mask, scale float64) (*A
 
 // compute fills Scores, Weights, Output and BlockedRows from Allowed and Scale.
 func (a *Attention) compute(q, k, v mat.Matrix) error {
-	a.Scores.Mul(q, k.T()) // (T_q x d_k)·(d_k x T_k) = T_q x T_k
-	a.Scores.Scale(a.Scale, a.Scores)
+	mulNT(a.Scores, q, k) // (T_q x d_k)·(d_k x T_k) = T_q x T_k
+	sc := a.Scores.RawMatrix()
+	for i := 0; i < sc.Rows; i++ {
+		row := sc.Data[i*sc.Stride : i*sc.Stride+sc.Cols]
+		for j := range row {
+			row[j] *= a.Scale
+		}
+	}
 	if err := checkFinite("scores", a.Scores); err != nil {
 		return inputErr("q", "values too large: Q·Kᵀ·scale overflows float64")
 	}
@@ -85,7 +91,7 @@ func (a *Attention) compute(q, k, v mat.Matrix) error {
 	for i := 0; i < tq; i++ {
 		a.BlockedRows[i] = !MaskedSoftmaxRow(a.Scores.RawRowView(i), a.Allowed.Row(i), a.Weights.RawRowView(i))
 	}
-	a.Output.Mul(a.Weights, v) // (T_q x T_k)·(T_k x d_v) = T_q x d_v
+	mulNN(a.Output, a.Weights, v) // (T_q x T_k)·(T_k x d_v) = T_q x d_v
 	if err := checkFinite("output", a.Output); err != nil {
 		return inputErr("v", "values too large: weights·V overflows float64")
 	}
@@ -94,6 +100,21 @@ func (a *Attention) compute(q, k, v mat.Matrix) error {
 
 // checkFinite returns an error naming field if m holds NaN or ±Inf.
 func checkFinite(field string, m mat.Matrix) error {
+	if d, ok := m.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := 0; i < raw.Rows; i++ {
+			row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+			if allFinite(row) {
+				continue
+			}
+			for j, x := range row {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return inputErr(field, "expected finite numbers, found %v at row %d column %d", x, i, j)
+				}
+			}
+		}
+		return nil
+	}
 	r, c := m.Dims()
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
@@ -104,4 +125,21 @@ func checkFinite(field string, m mat.Matrix) error {
 		}
 	}
 	return nil
+}
+
+// allFinite reports whether no value of row is NaN or ±Inf: x-x is 0 for a
+// finite x and NaN otherwise (four independent sums keep the loop fast).
+func allFinite(row []float64) bool {
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+4 <= len(row); j += 4 {
+		s0 += row[j] - row[j]
+		s1 += row[j+1] - row[j+1]
+		s2 += row[j+2] - row[j+2]
+		s3 += row[j+3] - row[j+3]
+	}
+	for ; j < len(row); j++ {
+		s0 += row[j] - row[j]
+	}
+	return s0+s1+s2+s3 == 0
 }

@@ -1,6 +1,10 @@
 package core
 
-import "math"
+import (
+	"math"
+
+	"github.com/attnviz/attnviz/core/internal/linalg"
+)
 
 // MaskedSoftmaxRow writes into w the softmax of the allowed entries of s.
 // Blocked entries get exactly 0: they are left out of the maximum and the
@@ -42,22 +46,24 @@ func MaskedSoftmaxRow(s []float64, allowed []bool, w []float64) bool {
 		}
 		return true
 	}
-	sum := 0.0
-	for j, ok := range allowed {
-		if ok {
-			e := math.Exp(s[j] - maxScore)
-			w[j] = e
-			sum += e
-		} else {
-			w[j] = 0
+	var sum float64
+	if visible == len(s) { // nothing blocked: one vector pass
+		sum = linalg.ExpShiftSum(w, s, maxScore)
+	} else {
+		// Blocked entries become e^-Inf = 0; they never reach the sum.
+		for j, ok := range allowed {
+			if ok {
+				w[j] = s[j] - maxScore
+			} else {
+				w[j] = math.Inf(-1)
+			}
 		}
+		sum = linalg.ExpShiftSum(w, w, 0)
 	}
 	// sum >= 1: the maximum contributes exp(0) = 1.
 	inv := 1 / sum
-	for j, ok := range allowed {
-		if ok {
-			w[j] *= inv
-		}
+	for j := range w {
+		w[j] *= inv
 	}
 	return true
 }

@@ -27,11 +27,64 @@ func (t *Trace) T() int { return len(t.Tokens) }
 // Runner turns text into traces and keeps what does not change between
 // edits: the weight matrices (per d_model, H, seed) and token embeddings
 // (per token string). Not safe for concurrent use.
+//
+// With Reuse set, Run writes into the storage of older traces instead of
+// allocating (an edit then allocates almost nothing): while calling Run, a
+// caller may keep reading the trace the previous successful Run returned,
+// but no older one.
 type Runner struct {
+	Reuse bool
+
+	older, last *Trace // the traces of the last two runs, with Reuse
+
 	weightsKey [3]int64
 	weights    *core.MHAWeights
 	embKey     [2]int64
 	embeddings map[string][]float64
+	peKey      peKey
+	pe         *mat.Dense // rows 0..n-1 of the positional table for peKey
+}
+
+type peKey struct {
+	kind PEKind
+	d    int
+	seed int64
+}
+
+// positions fills out (T x d_model) with the positional encoding cfg asks
+// for (zeros for none and rope) and returns it. Row p depends only on p, d_model and the seed, never on
+// T, so the rows are computed once per table and copied out.
+func (r *Runner) positions(out *mat.Dense, cfg Config) (*mat.Dense, error) {
+	t, d := out.Dims()
+	if cfg.PE != PESinusoidal && cfg.PE != PELearned {
+		out.Zero()
+		return out, nil
+	}
+	key := peKey{cfg.PE, d, cfg.Seed}
+	if cfg.PE == PESinusoidal {
+		key.seed = 0
+	}
+	if rows := 0; r.pe != nil && r.peKey == key {
+		rows, _ = r.pe.Dims()
+		if rows >= t {
+			out.Copy(r.pe.Slice(0, t, 0, d))
+			return out, nil
+		}
+	}
+	n := min(max(t, 64), MaxTokens) // grow in one step for typical texts
+	var err error
+	if cfg.PE == PESinusoidal {
+		r.pe, err = core.Sinusoidal(n, d)
+	} else {
+		r.pe, err = core.Learned(n, d, cfg.Seed)
+	}
+	if err != nil {
+		r.pe = nil
+		return nil, err
+	}
+	r.peKey = key
+	out.Copy(r.pe.Slice(0, t, 0, d))
+	return out, nil
 }
 
 // Run is a one-off Runner.Run.
@@ -67,31 +120,31 @@ func (r *Runner) RunTokens(cfg Config, toks []tokenize.Token) (*Trace, error) {
 	if t == 0 {
 		return tr, nil
 	}
-	tr.Embeddings = mat.NewDense(t, d, nil) // T x d_model
+	spare := &Trace{} // storage that may be overwritten
+	if r.Reuse && r.older != nil {
+		spare, r.older = r.older, nil // its storage now belongs to tr
+	}
+	tr.Embeddings = core.Reuse(spare.Embeddings, t, d) // T x d_model
 	for i, tok := range toks {
 		copy(tr.Embeddings.RawRowView(i), r.embedding(tok, d, cfg.Seed))
 	}
 	var err error
-	switch cfg.PE {
-	case PESinusoidal:
-		tr.PE, err = core.Sinusoidal(t, d)
-	case PELearned:
-		tr.PE, err = core.Learned(t, d, cfg.Seed)
-	default: // none, rope: nothing is added to X
-		tr.PE = mat.NewDense(t, d, nil)
-	}
+	tr.PE, err = r.positions(core.Reuse(spare.PE, t, d), cfg) // T x d_model
 	if err != nil {
 		return nil, err
 	}
-	tr.X = mat.NewDense(t, d, nil)
+	tr.X = core.Reuse(spare.X, t, d)
 	tr.X.Add(tr.Embeddings, tr.PE) // T x d_model
 
 	tr.Mask, err = maskFor(cfg, toks)
 	if err != nil {
 		return nil, err
 	}
-	tr.Attention, err = core.MultiHeadAttentionWith(tr.X, tr.Weights, tr.Mask,
+	tr.Attention, err = core.MultiHeadAttentionInto(spare.Attention, tr.X, tr.Weights, tr.Mask,
 		core.MHAOptions{Scale: cfg.Scale(), Rotary: cfg.PE == PERotary})
+	if r.Reuse && err == nil {
+		r.older, r.last = r.last, tr
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,9 @@ type env struct {
 	facts []string
 }
 
-func (e *env) fact(format string, args ...any) { e.facts = append(e.facts, fmt.Sprintf(format, args...)) }
+func (e *env) fact(format string, args ...any) {
+	e.facts = append(e.facts, fmt.Sprintf(format, args...))
+}
 
 func renderReport(o options, e *env, rows []Row, failures []string, took time.Duration) string {
 	var b strings.Builder

@@ -1,0 +1,32 @@
+package core
+
+import (
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/attnviz/attnviz/core/internal/linalg"
+)
+
+// mulNN sets dst = a·b, with attnviz's own kernels when both are dense
+// (the common case) and gonum otherwise. dst must have the result's shape.
+func mulNN(dst *mat.Dense, a, b mat.Matrix) {
+	ad, ok1 := a.(*mat.Dense)
+	bd, ok2 := b.(*mat.Dense)
+	if !ok1 || !ok2 {
+		dst.Mul(a, b)
+		return
+	}
+	ar, br, cr := ad.RawMatrix(), bd.RawMatrix(), dst.RawMatrix()
+	linalg.MulNN(ar.Rows, br.Cols, ar.Cols, ar.Data, ar.Stride, br.Data, br.Stride, cr.Data, cr.Stride)
+}
+
+// mulNT sets dst = a·bᵀ (a is m x k, b is n x k).
+func mulNT(dst *mat.Dense, a, b mat.Matrix) {
+	ad, ok1 := a.(*mat.Dense)
+	bd, ok2 := b.(*mat.Dense)
+	if !ok1 || !ok2 {
+		dst.Mul(a, b.T())
+		return
+	}
+	ar, br, cr := ad.RawMatrix(), bd.RawMatrix(), dst.RawMatrix()
+	linalg.MulNT(ar.Rows, br.Rows, ar.Cols, ar.Data, ar.Stride, br.Data, br.Stride, cr.Data, cr.Stride, nil)
+}
