@@ -1,0 +1,162 @@
+//go:build js && wasm
+
+// Command wasm is the browser build of attnviz (web/main.wasm). It reads
+// its settings from the page's URL, keeps the URL updated, and exposes
+// window.attnviz for tests and scripted demos (see notes/viz-contract.md):
+//
+//	attnviz.ready                   true once the first frame with data was drawn
+//	attnviz.setText(s), getText()   replace / read the text
+//	attnviz.tokens()                JSON array of the token strings
+//	attnviz.weights()               JSON T x T weights of the selected head
+//	attnviz.state()                 JSON of every setting, version, drawnVersion, notices
+//	attnviz.set(name, value)        change one setting; "" or the error message
+//	attnviz.version()               bumped on every recomputation
+//	attnviz.drawnVersion()          version shown by the last drawn frame
+//	attnviz.notices()               JSON array of the notices shown
+package main
+
+import (
+	"strconv"
+	"sync"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/attnviz/attnviz/viz"
+	"github.com/attnviz/attnviz/viz/ebitenapp"
+)
+
+func main() {
+	win := js.Global()
+	s, notices := viz.ParseQuery(win.Get("location").Get("search").String())
+	app := viz.New(s, notices)
+
+	keys := &keyQueue{}
+	keys.listen(win)
+
+	api := win.Get("Object").New()
+	win.Set("attnviz", api)
+	api.Set("ready", false)
+
+	game := ebitenapp.New(app, ebitenapp.Options{
+		Keys: keys.drain,
+		OnQuery: func(q string) {
+			win.Get("history").Call("replaceState", nil, "", "?"+q)
+		},
+		OnReady: func() {
+			api.Set("ready", true)
+			doc := win.Get("document")
+			doc.Call("dispatchEvent", win.Get("Event").New("attnviz-ready"))
+		},
+	})
+
+	str := func(f func(a *viz.App) string) js.Func {
+		return js.FuncOf(func(this js.Value, args []js.Value) any {
+			var out string
+			game.Do(func(a *viz.App) { out = f(a) })
+			return out
+		})
+	}
+	api.Set("setText", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) > 0 {
+			t := jsString(args[0])
+			game.Do(func(a *viz.App) { a.SetText(t) })
+		}
+		return nil
+	}))
+	api.Set("getText", str(func(a *viz.App) string { return a.S.Text }))
+	api.Set("tokens", str(func(a *viz.App) string { return a.TokensJSON() }))
+	api.Set("weights", str(func(a *viz.App) string { return a.WeightsJSON() }))
+	api.Set("notices", str(func(a *viz.App) string { return a.NoticesJSON() }))
+	api.Set("state", js.FuncOf(func(this js.Value, args []js.Value) any {
+		drawn := game.DrawnVersion()
+		var out string
+		game.Do(func(a *viz.App) { out = a.StateJSON(drawn) })
+		return out
+	}))
+	api.Set("set", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 2 {
+			return "set(name, value) needs two arguments"
+		}
+		name, value := jsString(args[0]), jsString(args[1])
+		var msg string
+		game.Do(func(a *viz.App) {
+			if err := a.Set(name, value); err != nil {
+				msg = err.Error()
+			}
+		})
+		return msg
+	}))
+	api.Set("version", js.FuncOf(func(this js.Value, args []js.Value) any {
+		var v int
+		game.Do(func(a *viz.App) { v = a.Version() })
+		return v
+	}))
+	api.Set("drawnVersion", js.FuncOf(func(this js.Value, args []js.Value) any {
+		return game.DrawnVersion()
+	}))
+
+	ebiten.SetWindowTitle("attnviz")
+	ebiten.SetScreenClearedEveryFrame(false)
+	if err := ebiten.RunGame(game); err != nil {
+		win.Get("console").Call("error", "attnviz: "+err.Error())
+		if f := win.Get("attnvizFailed"); f.Type() == js.TypeFunction {
+			f.Invoke(err.Error())
+		}
+	}
+}
+
+// jsString turns a JS argument into a setting value: numbers as numbers,
+// booleans as 1/0.
+func jsString(v js.Value) string {
+	switch v.Type() {
+	case js.TypeNumber:
+		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	case js.TypeBoolean:
+		if v.Bool() {
+			return "1"
+		}
+		return "0"
+	case js.TypeString:
+		return v.String()
+	}
+	return ""
+}
+
+// keyQueue collects key presses from a DOM listener, so a key pressed and
+// released between two ticks still counts (Ebiten polls key state per tick).
+type keyQueue struct {
+	mu     sync.Mutex
+	events []ebitenapp.KeyEvent
+}
+
+func (q *keyQueue) listen(win js.Value) {
+	win.Call("addEventListener", "keydown", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		if e.Get("isComposing").Truthy() {
+			return nil
+		}
+		key := e.Get("key").String()
+		ctrl := e.Get("ctrlKey").Bool() || e.Get("altKey").Bool() || e.Get("metaKey").Bool()
+		switch key {
+		case "Tab", "F1", "F2", "F11", "PageUp", "PageDown", "ArrowUp", "ArrowDown":
+			e.Call("preventDefault")
+		}
+		// A printable key that no text field receives (the hidden field of
+		// exp/textinput is not focused yet): the game types it itself.
+		active := win.Get("document").Get("activeElement")
+		typed := len([]rune(key)) == 1 && !ctrl && !(active.Truthy() && active.Get("id").String() == "ebitengine-textinput")
+		q.mu.Lock()
+		q.events = append(q.events, ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
+		q.mu.Unlock()
+		return nil
+	}), true)
+}
+
+func (q *keyQueue) drain() []ebitenapp.KeyEvent {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ev := q.events
+	q.events = nil
+	return ev
+}

@@ -1,0 +1,500 @@
+package ebitenapp
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/attnviz/attnviz/viz"
+)
+
+// theme is the page's colours; presentation mode uses high contrast.
+type theme struct {
+	bg, fg, muted, line, accent, chip, notice, noticeFg, panelBg color.RGBA
+}
+
+var (
+	lightTheme = theme{
+		bg: rgb(0xfb, 0xfb, 0xf8), fg: rgb(0x1a, 0x1a, 0x1a), muted: rgb(0x5a, 0x5a, 0x5a), line: rgb(0x9a, 0x9a, 0x9a),
+		accent: rgb(0xd9, 0x5f, 0x02), chip: rgb(0xea, 0xea, 0xe4), notice: rgb(0xff, 0xf1, 0xc9), noticeFg: rgb(0x4a, 0x33, 0x00),
+		panelBg: rgb(0xff, 0xff, 0xff),
+	}
+	presentTheme = theme{
+		bg: rgb(0, 0, 0), fg: rgb(0xff, 0xff, 0xff), muted: rgb(0xe0, 0xe0, 0xe0), line: rgb(0xff, 0xff, 0xff),
+		accent: rgb(0xff, 0xb0, 0x00), chip: rgb(0x30, 0x30, 0x30), notice: rgb(0xff, 0xe0, 0x60), noticeFg: rgb(0, 0, 0),
+		panelBg: rgb(0, 0, 0),
+	}
+)
+
+func rgb(r, g, b uint8) color.RGBA { return color.RGBA{r, g, b, 0xff} }
+
+func (g *Game) theme() theme {
+	if g.app.S.Present {
+		return presentTheme
+	}
+	return lightTheme
+}
+
+func fillRect(dst *ebiten.Image, r viz.Rect, c color.Color) {
+	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
+}
+
+func strokeRect(dst *ebiten.Image, r viz.Rect, w float64, c color.Color) {
+	vector.StrokeRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(w), c, false)
+}
+
+// drawText draws s with its top-left at (x, y).
+func drawText(dst *ebiten.Image, s string, f text.Face, x, y float64, c color.Color) {
+	op := &text.DrawOptions{}
+	op.GeoM.Translate(math.Round(x), math.Round(y))
+	op.ColorScale.ScaleWithColor(c)
+	text.Draw(dst, s, f, op)
+}
+
+// fit shortens s with "…" until it is at most w pixels wide.
+func fit(s string, f text.Face, w float64) string {
+	if w <= 0 {
+		return ""
+	}
+	if text.Advance(s, f) <= w {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 400 {
+		r = r[:400]
+	}
+	lo, hi := 0, len(r) // binary search the longest prefix that fits
+	for lo < hi {
+		m := (lo + hi + 1) / 2
+		if text.Advance(string(r[:m])+"…", f) <= w {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	if lo == 0 {
+		return ""
+	}
+	return string(r[:lo]) + "…"
+}
+
+func (g *Game) draw(screen *ebiten.Image) {
+	a, l, th := g.app, g.app.L, g.theme()
+	screen.Fill(th.bg)
+	face := g.fonts.face(l.Font)
+	small := g.fonts.face(l.Small)
+	u := l.U
+
+	// Header: name and control buttons.
+	drawText(screen, "attnviz", g.fonts.face(l.Font*1.2), l.Title.X, l.Title.Y+2*u, th.fg)
+	hover := l.HitTest(float64(g.lastMouse.X), float64(g.lastMouse.Y))
+	for _, b := range l.Buttons {
+		bg := th.chip
+		if hover.Kind == viz.HitButton && hover.ID == b.ID {
+			bg = th.notice
+		}
+		fillRect(screen, b.R, bg)
+		strokeRect(screen, b.R, u, th.line)
+		fg := th.fg
+		if hover.Kind == viz.HitButton && hover.ID == b.ID {
+			fg = th.noticeFg
+		}
+		drawText(screen, fit(b.Label, face, b.R.W-8*u), face, b.R.X+8*u, b.R.Y+3*u, fg)
+	}
+
+	g.drawTextBox(screen, face)
+
+	// Token chips.
+	for _, c := range l.Chips {
+		bg, fg := th.chip, th.fg
+		if c.Index == a.SelToken {
+			bg, fg = th.accent, rgb(0xff, 0xff, 0xff)
+		}
+		fillRect(screen, c.R, bg)
+		lab := fit(c.Label, face, c.R.W-8*u)
+		drawText(screen, lab, face, c.R.X+(c.R.W-text.Advance(lab, face))/2, c.R.Y+2*u, fg)
+	}
+	if l.ChipsMore.R.W > 0 {
+		drawText(screen, l.ChipsMore.Label, small, l.ChipsMore.R.X+6*u, l.ChipsMore.R.Y+4*u, th.muted)
+	}
+
+	// Notices.
+	if l.NoticeRows > 0 {
+		fillRect(screen, l.Notices, th.notice)
+		ns := a.Notices()
+		for i := 0; i < l.NoticeRows && i < len(ns); i++ {
+			s := "• " + ns[i]
+			if i == l.NoticeRows-1 && len(ns) > l.NoticeRows {
+				s = "• …and " + strconv.Itoa(len(ns)-i) + " more notices (x or Esc twice clears)"
+			}
+			drawText(screen, fit(s, face, l.Notices.W-12*u), face, l.Notices.X+6*u, l.Notices.Y+2*u+float64(i)*l.Line, th.noticeFg)
+		}
+	}
+
+	// Pipeline bands: formula line and token labels of the rows.
+	for bi, b := range l.Bands {
+		drawText(screen, fit(b.Text, small, b.Formula.W), small, b.Formula.X, b.Formula.Y+2*u, th.muted)
+		g.rowLabels(screen, b, small, th)
+		_ = bi
+	}
+	for i := range l.Panels {
+		g.drawPanel(screen, &l.Panels[i], small, th)
+	}
+
+	// All heads title and legends.
+	drawText(screen, fit("all heads — click one to see it in detail", small, l.HeadsTitle.W), small, l.HeadsTitle.X, l.HeadsTitle.Y+2*u, th.muted)
+	for i, b := range l.Legends {
+		g.drawLegend(screen, b, g.legends[i], i == 1, small, th)
+	}
+
+	g.drawStatus(screen, face, small, th)
+	if a.Help {
+		g.drawHelp(screen, face, th)
+	}
+}
+
+func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
+	a, l, th := g.app, g.app.L, g.theme()
+	u := l.U
+	r := l.TextBox
+	fillRect(screen, r, th.panelBg)
+	bw, bc := u, th.line
+	if a.Editing && !a.Help {
+		bw, bc = 2*u, th.accent
+	}
+	strokeRect(screen, r, bw, bc)
+	mode := "typing · Esc: shortcuts"
+	if !a.Editing {
+		mode = "shortcuts · Enter: type"
+	}
+	small := g.fonts.face(l.Small)
+	mw := text.Advance(mode, small)
+	drawText(screen, mode, small, r.X+r.W-mw-8*u, r.Y+(r.H-l.Small*1.3)/2, th.muted)
+	inner := r.W - mw - 28*u
+	ty := r.Y + (r.H-l.Line)/2 + u
+	txt := a.S.Text
+	if c, s, e, ok := g.composition(); ok { // IME text being composed
+		txt = c
+		_ = s
+		_ = e
+	}
+	if txt == "" {
+		drawText(screen, "type a sentence…", face, r.X+8*u, ty, th.muted)
+	}
+	// Show a window of the text around the cursor.
+	cur := min(a.Cursor, len(txt))
+	from := cur
+	for n := 0; n < 300 && from > 0; n++ {
+		_, k := utf8.DecodeLastRuneInString(txt[:from])
+		from -= k
+	}
+	to := cur
+	for n := 0; n < 300 && to < len(txt); n++ {
+		_, k := utf8.DecodeRuneInString(txt[to:])
+		to += k
+	}
+	before := strings.ReplaceAll(txt[from:cur], "\n", " ")
+	after := strings.ReplaceAll(txt[cur:to], "\n", " ")
+	bx := text.Advance(before, face)
+	shift := 0.0
+	if bx > inner-20*u {
+		shift = bx - (inner - 20*u)
+	}
+	// draw the visible part: cut the prefix that scrolled out
+	vis := before
+	for shift > 0 && vis != "" {
+		_, k := utf8.DecodeRuneInString(vis)
+		w := text.Advance(vis[:k], face)
+		vis = vis[k:]
+		shift -= w
+	}
+	x := r.X + 8*u
+	if shift < 0 {
+		x -= shift + 0 // partial glyph scrolled out: start a bit right
+	}
+	drawText(screen, vis, face, x, ty, th.fg)
+	cx := x + text.Advance(vis, face)
+	drawText(screen, fit(after, face, r.X+inner-cx), face, cx, ty, th.fg)
+	if a.Editing && !a.Help {
+		vector.StrokeLine(screen, float32(cx), float32(ty), float32(cx), float32(ty+l.Line-2*u), float32(math.Max(1, 1.5*u)), th.accent, false)
+	}
+}
+
+// composition returns the text with the IME composition inserted.
+func (g *Game) composition() (string, int, int, bool) {
+	s, e, ok := g.field.CompositionSelection()
+	if !ok {
+		return "", 0, 0, false
+	}
+	return g.field.TextForRendering(), s, e, true
+}
+
+func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th theme) {
+	a := g.app
+	if b.CellH <= 0 || len(a.Tokens) == 0 {
+		return
+	}
+	u := a.L.U
+	step := int(math.Ceil(a.L.Small * 1.05 / b.CellH))
+	if step < 1 {
+		step = 1
+	}
+	for i := 0; i < len(a.Tokens); i += step {
+		lab := fit(viz.TokenLabel(a.Tokens[i].Text), small, b.Labels.W-6*u)
+		w := text.Advance(lab, small)
+		y := b.Labels.Y + (float64(i)+0.5)*b.CellH - a.L.Small*0.62
+		c := th.fg
+		if i == a.SelToken {
+			c = th.accent
+		}
+		drawText(screen, lab, small, b.Labels.X+b.Labels.W-4*u-w, y, c)
+	}
+}
+
+func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th theme) {
+	a := g.app
+	u := a.L.U
+	title := p.Title
+	if p.ID == "head-weights" && p.Head == a.S.Head {
+		title += " ●"
+	}
+	tc := th.fg
+	if p.ID == "weights" || (p.ID == "head-weights" && p.Head == a.S.Head) {
+		tc = th.accent
+	}
+	drawText(screen, fit(title, small, p.R.W), small, p.R.X, p.R.Y+2*u, tc)
+	if p.Heat >= len(a.Heat) || p.Rows == 0 || p.Cols == 0 || p.Grid.W <= 0 || p.Grid.H <= 0 {
+		return
+	}
+	h := a.Heat[p.Heat]
+	k := texKey{h.ID, -1}
+	if h.ID == "head-weights" {
+		k.head = h.Head
+	}
+	t := g.tex[k]
+	if t == nil || t.w != p.Cols || t.h != p.Rows {
+		return
+	}
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterNearest}
+	op.GeoM.Scale(p.CellW, p.CellH)
+	op.GeoM.Translate(p.Grid.X, p.Grid.Y)
+	screen.DrawImage(t.img, op)
+
+	// Blocked cells: hatched, never just dark.
+	if h.Blocked != nil && p.CellW >= 3 && p.CellH >= 3 {
+		hc := color.RGBA{0x20, 0x20, 0x20, 0xff}
+		if h.Kind == viz.MaskMap {
+			hc = color.RGBA{0xf0, 0xf0, 0xf0, 0xff}
+		}
+		g.drawHatch(screen, p, h.BlockedRuns(), hc)
+	}
+
+	// Numbers inside the cells when they are large enough.
+	cf := g.fonts.face(math.Min(a.L.Small, p.CellH*0.55))
+	if p.CellW >= 30*u && p.CellH >= 15*u && h.Kind != viz.MaskMap {
+		fh := math.Min(a.L.Small, p.CellH*0.55)
+		for i := 0; i < p.Rows; i++ {
+			for j := 0; j < p.Cols; j++ {
+				if h.IsBlocked(i, j) && h.Kind == viz.Weights {
+					continue
+				}
+				s := viz.CellText(h.At(i, j))
+				w := text.Advance(s, cf)
+				if w > p.CellW-2*u {
+					continue
+				}
+				x := p.Grid.X + (float64(j)+0.5)*p.CellW - w/2
+				y := p.Grid.Y + (float64(i)+0.5)*p.CellH - fh*0.62
+				drawText(screen, s, cf, x, y, viz.TextOn(h.Color(i, j)))
+			}
+		}
+	}
+
+	// Key tokens above the columns, vertical.
+	if p.ColTokens {
+		colH := p.Grid.Y - (p.R.Y + a.L.Line)
+		step := int(math.Ceil(a.L.Small * 1.05 / p.CellW))
+		step = max(step, 1)
+		for j := 0; j < p.Cols && j < len(a.Tokens); j += step {
+			lab := fit(viz.TokenLabel(a.Tokens[j].Text), small, colH-6*u)
+			op := &text.DrawOptions{}
+			op.GeoM.Rotate(-math.Pi / 2)
+			op.GeoM.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-a.L.Small*0.62), math.Round(p.Grid.Y-3*u))
+			c := th.fg
+			if j == a.SelToken {
+				c = th.accent
+			}
+			op.ColorScale.ScaleWithColor(c)
+			text.Draw(screen, lab, small, op)
+		}
+	}
+
+	strokeRect(screen, p.Grid, math.Max(1, u), th.line)
+	if p.ID == "head-weights" && p.Head == a.S.Head {
+		strokeRect(screen, viz.Rect{X: p.Grid.X - 2*u, Y: p.Grid.Y - 2*u, W: p.Grid.W + 4*u, H: p.Grid.H + 4*u}, 2*u, th.accent)
+	}
+	if a.SelToken >= 0 && a.SelToken < p.Rows && p.ID != "head-weights" {
+		r := viz.Rect{X: p.Grid.X, Y: p.Grid.Y + float64(a.SelToken)*p.CellH, W: p.Grid.W, H: p.CellH}
+		strokeRect(screen, r, math.Max(1.5, 2*u), th.accent)
+	}
+}
+
+// drawHatch covers runs of blocked cells with diagonal lines: one
+// DrawTriangles call with a repeating 8x8 pattern, never one draw per cell.
+func (g *Game) drawHatch(screen *ebiten.Image, p *viz.Panel, runs [][3]int, c color.RGBA) {
+	if len(runs) == 0 {
+		return
+	}
+	cr, cg, cb := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255
+	const maxQuads = ebiten.MaxVertexCount / 4
+	vs := make([]ebiten.Vertex, 0, 4*min(len(runs), maxQuads))
+	is := make([]uint16, 0, 6*min(len(runs), maxQuads))
+	flush := func() {
+		if len(vs) == 0 {
+			return
+		}
+		op := &ebiten.DrawTrianglesOptions{Address: ebiten.AddressRepeat}
+		screen.DrawTriangles(vs, is, g.hatch, op)
+		vs, is = vs[:0], is[:0]
+	}
+	// pattern scale: a line every ~6 device pixels at scale 1
+	ps := float32(math.Max(1, math.Round(g.app.L.U)))
+	for _, r := range runs {
+		x0 := float32(p.Grid.X + float64(r[1])*p.CellW)
+		x1 := float32(p.Grid.X + float64(r[2])*p.CellW)
+		y0 := float32(p.Grid.Y + float64(r[0])*p.CellH)
+		y1 := float32(p.Grid.Y + float64(r[0]+1)*p.CellH)
+		n := uint16(len(vs))
+		for _, pt := range [4][2]float32{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {
+			vs = append(vs, ebiten.Vertex{DstX: pt[0], DstY: pt[1], SrcX: pt[0] / ps, SrcY: pt[1] / ps, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+		}
+		is = append(is, n, n+1, n+2, n+1, n+3, n+2)
+		if len(vs) >= 4*maxQuads-4 || len(vs) >= 65532 {
+			flush()
+		}
+	}
+	flush()
+}
+
+// hatchImage is an 8x8 tile with one diagonal line (white: colored by
+// the vertices).
+func hatchImage() *ebiten.Image {
+	pix := make([]byte, 8*8*4)
+	for y := 0; y < 8; y++ {
+		for x := 0; x < 8; x++ {
+			if (x+y)%8 == 0 || (x+y)%8 == 1 {
+				o := (y*8 + x) * 4
+				pix[o], pix[o+1], pix[o+2], pix[o+3] = 0xff, 0xff, 0xff, 0xff
+			}
+		}
+	}
+	img := ebiten.NewImage(8, 8)
+	img.WritePixels(pix)
+	return img
+}
+
+// gradient is a 256x1 image of a colormap, for the legends.
+func gradient(f func(float64) color.RGBA) *ebiten.Image {
+	pix := make([]byte, 256*4)
+	for i := 0; i < 256; i++ {
+		c := f(float64(i) / 255)
+		pix[i*4], pix[i*4+1], pix[i*4+2], pix[i*4+3] = c.R, c.G, c.B, 0xff
+	}
+	img := ebiten.NewImage(256, 1)
+	img.WritePixels(pix)
+	return img
+}
+
+func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, signed bool, small text.Face, th theme) {
+	l := g.app.L
+	u := l.U
+	drawText(screen, fit(b.Label, small, b.R.W), small, b.R.X, b.R.Y+2*u, th.fg)
+	bar := viz.Rect{X: b.R.X, Y: b.R.Y + l.Line, W: b.R.W, H: 12 * u}
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	op.GeoM.Scale(bar.W/256, bar.H)
+	op.GeoM.Translate(bar.X, bar.Y)
+	screen.DrawImage(img, op)
+	strokeRect(screen, bar, math.Max(1, u), th.line)
+	ticks := []string{"0", "0.5", "1"}
+	if signed {
+		ticks = []string{"−max", "0", "+max"}
+	}
+	ty := bar.Y + bar.H + 2*u
+	drawText(screen, ticks[0], small, bar.X, ty, th.muted)
+	w := text.Advance(ticks[1], small)
+	drawText(screen, ticks[1], small, bar.X+bar.W/2-w/2, ty, th.muted)
+	w = text.Advance(ticks[2], small)
+	drawText(screen, ticks[2], small, bar.X+bar.W-w, ty, th.muted)
+	if signed {
+		note := "(max: each panel's largest |value|)"
+		drawText(screen, fit(note, small, bar.W*0.6), small, bar.X+bar.W*0.18, ty+l.Small*1.25, th.muted)
+		_ = note
+	}
+}
+
+func (g *Game) drawStatus(screen *ebiten.Image, face, small text.Face, th theme) {
+	a, l := g.app, g.app.L
+	u := l.U
+	s := l.Status
+	line1 := "Hover a cell for its value · click a head to select it · Tab selects a token · ? or F1: help · Esc: shortcuts"
+	if f := viz.PanelFormula(a.TipPanel); f != "" {
+		line1 = f
+	}
+	drawText(screen, fit(line1, face, s.W), face, s.X, s.Y, th.fg)
+	if len(a.Tip) > 0 {
+		drawText(screen, fit(strings.Join(a.Tip, "   "), small, s.W), small, s.X, s.Y+l.Line+u, th.muted)
+	}
+	// Tooltip next to the pointer.
+	if len(a.Tip) == 0 {
+		return
+	}
+	w := 0.0
+	for _, t := range a.Tip {
+		w = math.Max(w, text.Advance(t, small))
+	}
+	w = math.Min(w+16*u, l.W-16*u)
+	h := float64(len(a.Tip))*l.Small*1.35 + 10*u
+	x := float64(g.lastMouse.X) + 16*u
+	y := float64(g.lastMouse.Y) + 16*u
+	if x+w > l.W-4*u {
+		x = math.Max(4*u, float64(g.lastMouse.X)-w-8*u)
+	}
+	if y+h > l.H-4*u {
+		y = math.Max(4*u, float64(g.lastMouse.Y)-h-8*u)
+	}
+	r := viz.Rect{X: x, Y: y, W: w, H: h}
+	fillRect(screen, r, th.panelBg)
+	strokeRect(screen, r, math.Max(1, u), th.fg)
+	for i, t := range a.Tip {
+		drawText(screen, fit(t, small, w-16*u), small, x+8*u, y+5*u+float64(i)*l.Small*1.35, th.fg)
+	}
+}
+
+func (g *Game) drawHelp(screen *ebiten.Image, face text.Face, th theme) {
+	l := g.app.L
+	u := l.U
+	lines := viz.HelpLines()
+	w := 0.0
+	for _, s := range lines {
+		w = math.Max(w, text.Advance(s, face))
+	}
+	w = math.Min(w+40*u, l.W-20*u)
+	h := math.Min(float64(len(lines))*l.Line+30*u, l.H-20*u)
+	r := viz.Rect{X: (l.W - w) / 2, Y: (l.H - h) / 2, W: w, H: h}
+	fillRect(screen, viz.Rect{X: 0, Y: 0, W: l.W, H: l.H}, color.RGBA{0, 0, 0, 0x80})
+	fillRect(screen, r, th.panelBg)
+	strokeRect(screen, r, 2*u, th.accent)
+	for i, s := range lines {
+		c := th.fg
+		if i == 0 {
+			c = th.accent
+		}
+		drawText(screen, fit(s, face, w-40*u), face, r.X+20*u, r.Y+15*u+float64(i)*l.Line, c)
+	}
+}

@@ -1,0 +1,316 @@
+// Package ebitenapp is the Ebiten front end of attnviz: it turns input into
+// viz actions, uploads heatmap pixels with WritePixels only when their data
+// changed, draws text with text/v2, and skips drawing when nothing changed.
+// All state and logic live in package viz.
+package ebitenapp
+
+import (
+	"image"
+	"image/color"
+	"sync"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/exp/textinput"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/attnviz/attnviz/viz"
+)
+
+// Options connect the game to its host (browser page or desktop window).
+type Options struct {
+	// Keys returns the key presses since the last call. nil: read them from
+	// Ebiten. Browsers pass a queue filled by a DOM listener so that a key
+	// pressed and released within one tick is not lost.
+	Keys func() []KeyEvent
+	// OnQuery is called (from Update) whenever the settings' URL query changed.
+	OnQuery func(query string)
+	// OnReady is called once, after the first frame with data was drawn.
+	OnReady func()
+	// ScreenshotAfter > 0: after that many ticks, draw, call OnScreenshot
+	// with the screen's RGBA pixels, then end the game.
+	ScreenshotAfter int
+	OnScreenshot    func(img *image.RGBA, l *viz.Layout) error
+}
+
+// Game is the ebiten.Game of attnviz.
+type Game struct {
+	mu  sync.Mutex
+	app *viz.App
+	opt Options
+
+	field   textinput.Field
+	fonts   *fonts
+	tex     map[texKey]*texture
+	hatch   *ebiten.Image
+	legends [2]*ebiten.Image
+
+	outW, outH   int
+	scale        float64
+	screenW      int
+	screenH      int
+	needDraw     bool
+	drawnVersion int
+	ready        bool
+	ticks        int
+	lastQuery    string
+	lastMouse    image.Point
+	shotDone     bool
+	shotErr      error
+}
+
+type texKey struct {
+	id   string
+	head int
+}
+
+type texture struct {
+	img  *ebiten.Image
+	gen  int
+	w, h int
+}
+
+// New returns a game showing app.
+func New(app *viz.App, opt Options) *Game {
+	g := &Game{app: app, opt: opt, fonts: newFonts(), tex: map[texKey]*texture{}, needDraw: true, scale: 1}
+	g.hatch = hatchImage()
+	g.legends[0] = gradient(func(t float64) color.RGBA { return viz.Sequential(t) })
+	g.legends[1] = gradient(func(t float64) color.RGBA { return viz.Diverging(2*t-1, 1) })
+	g.field.SetTextAndSelection(app.S.Text, app.Cursor, app.Cursor)
+	return g
+}
+
+// Do runs f with the app locked, then brings the app up to date, so JS
+// calls see their effect at once (the next frame draws it).
+func (g *Game) Do(f func(a *viz.App)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f(g.app)
+	if g.app.Sync() {
+		g.needDraw = true
+	}
+}
+
+// DrawnVersion is the trace version the last drawn frame showed.
+func (g *Game) DrawnVersion() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.drawnVersion
+}
+
+// Layout follows examples/highdpi: the screen has one pixel per device
+// pixel, and viz lays out in device pixels with the scale factor.
+func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
+	s := ebiten.Monitor().DeviceScaleFactor()
+	if !(s > 0) {
+		s = 1
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.outW, g.outH, g.scale = outsideWidth, outsideHeight, s
+	g.screenW, g.screenH = int(float64(outsideWidth)*s), int(float64(outsideHeight)*s)
+	return g.screenW, g.screenH
+}
+
+// Update turns input into actions, recomputes what changed and uploads
+// changed heatmaps. No drawing here, and no computing in Draw.
+func (g *Game) Update() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shotDone {
+		if g.shotErr != nil {
+			return g.shotErr
+		}
+		return ebiten.Termination
+	}
+	g.ticks++
+	a := g.app
+	a.SetFrame(viz.Frame{W: float64(g.screenW), H: float64(g.screenH), Scale: g.scale, Measure: g.fonts.Measure})
+	if a.L == nil {
+		a.Sync()
+	}
+
+	g.handleText()
+	g.handleKeys()
+	g.handlePointer()
+	g.syncField()
+
+	if a.Tick() {
+		g.needDraw = true
+	}
+	if a.FullscreenRequest {
+		a.FullscreenRequest = false
+		ebiten.SetFullscreen(!ebiten.IsFullscreen())
+	}
+	if a.Sync() {
+		g.needDraw = true
+	}
+	g.upload()
+	if g.opt.OnQuery != nil {
+		if q := a.S.Query(); q != g.lastQuery {
+			g.lastQuery = q
+			g.opt.OnQuery(q)
+		}
+	}
+	if g.opt.ScreenshotAfter > 0 && g.ticks >= g.opt.ScreenshotAfter {
+		g.needDraw = true
+	}
+	return nil
+}
+
+// handleText takes typed and pasted text from the text field (IME-aware
+// in browsers via exp/textinput).
+func (g *Game) handleText() {
+	a := g.app
+	if !a.Editing || a.Help {
+		g.field.Blur()
+		return
+	}
+	g.field.Focus()
+	x, y := 0, 0
+	if a.L != nil {
+		x = int((a.L.TextBox.X + 8) / g.scale)
+		y = int((a.L.TextBox.Y + a.L.TextBox.H) / g.scale)
+	}
+	handled, err := g.field.HandleInput(x, y)
+	if err != nil {
+		a.Notify("text input: " + err.Error())
+		return
+	}
+	if handled {
+		g.needDraw = true // composition text changed
+	}
+	if t := g.field.Text(); t != a.S.Text {
+		start, _ := g.field.Selection()
+		a.ReplaceText(t, start)
+	}
+}
+
+// syncField gives the text field the app's text and cursor after actions.
+func (g *Game) syncField() {
+	a := g.app
+	start, end := g.field.Selection()
+	if g.field.Text() != a.S.Text || start != a.Cursor || end != a.Cursor {
+		g.field.SetTextAndSelection(a.S.Text, a.Cursor, a.Cursor)
+		g.needDraw = true
+	}
+}
+
+func (g *Game) handleKeys() {
+	var evs []KeyEvent
+	if g.opt.Keys != nil {
+		evs = g.opt.Keys()
+	} else {
+		evs = ebitenKeys(nil)
+	}
+	for _, e := range evs {
+		if e.Ctrl && len(e.Key) == 1 {
+			continue // Ctrl+V and friends: the field or the browser handles them
+		}
+		if e.Type && g.app.Editing && !g.app.Help {
+			g.app.Insert(e.Key)
+			g.needDraw = true
+			continue
+		}
+		if g.app.Key(e.Key, e.Shift) {
+			g.needDraw = true
+		}
+	}
+}
+
+func (g *Game) handlePointer() {
+	a := g.app
+	if a.L == nil {
+		return
+	}
+	x, y := ebiten.CursorPosition()
+	if p := image.Pt(x, y); p != g.lastMouse {
+		g.lastMouse = p
+		if a.Hover(float64(x), float64(y)) {
+			g.needDraw = true
+		}
+	}
+	switch {
+	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft):
+		a.Click(float64(x), float64(y), 1)
+		g.needDraw = true
+	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonRight):
+		a.Click(float64(x), float64(y), -1)
+		g.needDraw = true
+	}
+	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
+		tx, ty := ebiten.TouchPosition(id)
+		a.Hover(float64(tx), float64(ty))
+		a.Click(float64(tx), float64(ty), 1)
+		g.needDraw = true
+	}
+}
+
+// upload writes the pixels of every heatmap whose data changed into its
+// texture (one texture per heatmap, one pixel per cell).
+func (g *Game) upload() {
+	seen := map[texKey]bool{}
+	for _, h := range g.app.Heat {
+		k := texKey{h.ID, h.Head}
+		if h.ID != "head-weights" {
+			k.head = -1
+		}
+		seen[k] = true
+		if h.Rows == 0 || h.Cols == 0 {
+			continue
+		}
+		t := g.tex[k]
+		if t == nil || t.w != h.Cols || t.h != h.Rows {
+			if t != nil {
+				t.img.Deallocate()
+			}
+			t = &texture{img: ebiten.NewImage(h.Cols, h.Rows), w: h.Cols, h: h.Rows, gen: -1}
+			g.tex[k] = t
+		}
+		if t.gen != h.Gen {
+			t.img.WritePixels(h.Pix)
+			t.gen = h.Gen
+			g.needDraw = true
+		}
+	}
+	for k, t := range g.tex {
+		if !seen[k] {
+			t.img.Deallocate()
+			delete(g.tex, k)
+		}
+	}
+}
+
+// Draw redraws the screen only when something changed (the screen is not
+// cleared between frames; see examples/skipdraw).
+func (g *Game) Draw(screen *ebiten.Image) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.app.L == nil {
+		return
+	}
+	if b := screen.Bounds(); !g.needDraw && (b.Dx() != int(g.app.L.W) || b.Dy() != int(g.app.L.H)) {
+		g.needDraw = true
+	}
+	shot := g.opt.ScreenshotAfter > 0 && g.ticks >= g.opt.ScreenshotAfter && !g.shotDone
+	if !g.needDraw && !shot {
+		return
+	}
+	g.needDraw = false
+	g.draw(screen)
+	g.drawnVersion = g.app.Version()
+	if !g.ready && g.app.Trace != nil {
+		g.ready = true
+		if g.opt.OnReady != nil {
+			g.opt.OnReady()
+		}
+	}
+	if shot {
+		b := screen.Bounds()
+		img := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		screen.ReadPixels(img.Pix)
+		if g.opt.OnScreenshot != nil {
+			g.shotErr = g.opt.OnScreenshot(img, g.app.L)
+		}
+		g.shotDone = true
+	}
+}

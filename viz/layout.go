@@ -1,0 +1,510 @@
+package viz
+
+import (
+	"math"
+	"strconv"
+)
+
+// Rect is an axis-aligned rectangle in screen (device) pixels.
+type Rect struct{ X, Y, W, H float64 }
+
+// Contains reports whether (x, y) is inside r.
+func (r Rect) Contains(x, y float64) bool {
+	return x >= r.X && y >= r.Y && x < r.X+r.W && y < r.Y+r.H
+}
+
+// Overlaps reports whether r and o share any area (touching edges do not).
+func (r Rect) Overlaps(o Rect) bool {
+	const eps = 1e-6
+	return r.W > 0 && r.H > 0 && o.W > 0 && o.H > 0 &&
+		r.X < o.X+o.W-eps && o.X < r.X+r.W-eps && r.Y < o.Y+o.H-eps && o.Y < r.Y+r.H-eps
+}
+
+// Inside reports whether r lies within a W x H window.
+func (r Rect) Inside(w, h float64) bool {
+	const eps = 1e-6
+	return r.X >= -eps && r.Y >= -eps && r.X+r.W <= w+eps && r.Y+r.H <= h+eps
+}
+
+// Box is a labelled UI element: a button, a token chip, a legend.
+type Box struct {
+	ID    string // button id (a setting name or "help", "present", "fullscreen"), "chip", "legend-weights", "legend-signed"
+	Index int    // token index for chips, -1 otherwise
+	R     Rect
+	Label string
+}
+
+// Panel is one heatmap with its title: Grid holds Rows x Cols cells of
+// CellW x CellH pixels; cell (i, j) starts at (Grid.X + j*CellW, Grid.Y + i*CellH).
+type Panel struct {
+	ID        string
+	Head      int // head index for per-head panels, -1 otherwise
+	R         Rect
+	Title     string
+	Grid      Rect
+	Rows      int
+	Cols      int
+	CellW     float64
+	CellH     float64
+	ColTokens bool // the columns are tokens (keys): label them
+	Heat      int  // index into App.Heat
+}
+
+// Band is one row of the pipeline: a formula line, then panels whose rows
+// line up, with the token labels once at the left.
+type Band struct {
+	Formula Rect
+	Text    string
+	Labels  Rect // token labels of the rows, aligned with the grids
+	CellH   float64
+}
+
+// Layout is where everything sits for one window size, scale and state.
+type Layout struct {
+	W, H       float64
+	U          float64 // UI scale: device scale x 1.5 in presentation mode
+	Font       float64 // main font size in pixels
+	Small      float64 // small font size in pixels
+	Line       float64 // line height of the main font
+	Title      Rect
+	Buttons    []Box
+	TextBox    Rect
+	Chips      []Box
+	ChipsMore  Box // "+N more" when chips do not all fit (zero when they do)
+	Notices    Rect
+	NoticeRows int
+	Bands      []Band
+	Panels     []Panel // pipeline panels (PanelIDs order), then the head grid
+	HeadsTitle Rect
+	Legends    []Box
+	Status     Rect
+}
+
+// Rects returns every element's rectangle with a name, for tests and the
+// layout JSON.
+func (l *Layout) Rects() map[string]Rect {
+	m := map[string]Rect{"title": l.Title, "textbox": l.TextBox, "notices": l.Notices, "status": l.Status, "heads-title": l.HeadsTitle, "chips-more": l.ChipsMore.R}
+	for _, b := range l.Buttons {
+		m["button-"+b.ID] = b.R
+	}
+	for _, c := range l.Chips {
+		m["chip-"+strconv.Itoa(c.Index)] = c.R
+	}
+	for i, b := range l.Bands {
+		m["band-formula-"+strconv.Itoa(i)] = b.Formula
+		m["band-labels-"+strconv.Itoa(i)] = b.Labels
+	}
+	for _, p := range l.Panels {
+		m["panel-"+p.ID+"-"+strconv.Itoa(p.Head)] = p.R
+	}
+	for _, b := range l.Legends {
+		m[b.ID] = b.R
+	}
+	return m
+}
+
+// Panel returns the panel with this id (and head for "head-weights").
+func (l *Layout) Panel(id string, head int) *Panel {
+	for i := range l.Panels {
+		p := &l.Panels[i]
+		if p.ID == id && (id != "head-weights" || p.Head == head) {
+			return p
+		}
+	}
+	return nil
+}
+
+// ButtonLabel returns the text of a control button for the settings.
+func ButtonLabel(id string, s Settings) string {
+	switch id {
+	case "heads":
+		return "heads " + strconv.Itoa(s.Heads)
+	case "dmodel":
+		return "d_model " + strconv.Itoa(s.DModel)
+	case "head":
+		return "head " + strconv.Itoa(s.Head+1) + "/" + strconv.Itoa(s.Heads)
+	case "mask":
+		return "mask " + string(s.Mask)
+	case "pe":
+		return "PE " + string(s.PE)
+	case "scale":
+		return "÷√d_k " + onOff(s.Scale)
+	case "temp":
+		return "temp " + strconv.FormatFloat(s.Temp, 'g', 4, 64)
+	case "tokenizer":
+		return "tokens " + string(s.Tokenizer)
+	case "seed":
+		return "seed " + strconv.FormatInt(s.Seed, 10)
+	case "present":
+		if s.Present {
+			return "presenting"
+		}
+		return "present"
+	case "fullscreen":
+		return "fullscreen"
+	case "help":
+		return "? help"
+	}
+	return id
+}
+
+// ButtonIDs lists the control buttons in the header.
+var ButtonIDs = []string{"heads", "dmodel", "head", "mask", "pe", "scale", "temp", "tokenizer", "seed", "present", "fullscreen", "help"}
+
+// layout places everything for the current frame and state.
+func (a *App) layout() *Layout {
+	f := a.Frame
+	measure := f.Measure
+	if measure == nil {
+		measure = ApproxMeasure
+	}
+	u := f.Scale
+	if !(u > 0) {
+		u = 1
+	}
+	if a.S.Present {
+		u *= 1.5
+	}
+	tokens := make([]string, len(a.Tokens))
+	for i, t := range a.Tokens {
+		tokens[i] = TokenLabel(t.Text)
+	}
+	heads := 0
+	if a.Trace != nil && a.Trace.Attention != nil {
+		heads = len(a.Trace.Attention.Heads)
+	}
+	in := layoutInput{
+		W: f.W, H: f.H, U: u, Measure: measure, Tokens: tokens, SelToken: a.SelToken,
+		DModel: a.S.DModel, DK: a.S.DModel / max(1, a.S.Heads), Heads: heads, Settings: a.S,
+		Notices: len(a.conds) + len(a.events),
+	}
+	return computeLayout(in)
+}
+
+// ApproxMeasure estimates a text's width at font size 1 without a font
+// (about 0.55 em per character); used by tests and before a font is ready.
+func ApproxMeasure(s string) float64 {
+	n := 0
+	for range s {
+		n++
+	}
+	return 0.55 * float64(n)
+}
+
+type layoutInput struct {
+	W, H     float64
+	U        float64
+	Measure  func(string) float64
+	Tokens   []string
+	SelToken int
+	DModel   int
+	DK       int
+	Heads    int
+	Settings Settings
+	Notices  int
+}
+
+// Band formulas.
+const (
+	FormulaInputs  = "X = E + PE (T×d_model);  head h: Q = X·W_q, K = X·W_k, V = X·W_v (T×d_k)"
+	FormulaAttend  = "scores = Q·K^T/√d_k → mask → weights = softmax(scores) per row (each row sums to 1)"
+	FormulaOutputs = "head out = weights·V (T×d_k) → concat of all heads (T×d_model) → final = concat·W_o"
+)
+
+func computeLayout(in layoutInput) *Layout {
+	u := in.U
+	l := &Layout{W: in.W, H: in.H, U: u}
+	l.Font = math.Round(13 * u)
+	l.Small = math.Round(11 * u)
+	l.Line = math.Round(l.Font * 1.45)
+	pad, gap := 8*u, 10*u
+	width := func(s string, size float64) float64 { return in.Measure(s) * size }
+	right := in.W - pad
+
+	// Header: title and buttons, wrapping onto more lines when narrow.
+	bh := l.Line + 6*u
+	x, y := pad, pad
+	tw := width("attnviz", l.Font*1.2) + 12*u
+	l.Title = Rect{x, y, tw, bh}
+	x += tw + 6*u
+	for _, id := range ButtonIDs {
+		label := ButtonLabel(id, in.Settings)
+		w := math.Min(width(label, l.Font)+16*u, right-pad)
+		if x+w > right {
+			x, y = pad, y+bh+4*u
+		}
+		l.Buttons = append(l.Buttons, Box{ID: id, Index: -1, R: Rect{x, y, w, bh}, Label: label})
+		x += w + 6*u
+	}
+	y += bh + 6*u
+
+	// Text field and token chips.
+	l.TextBox = Rect{pad, y, in.W - 2*pad, l.Line + 10*u}
+	y += l.TextBox.H + 6*u
+	ch := l.Line + 4*u
+	moreW := width("+512 more", l.Small) + 12*u
+	start := 0
+	if in.SelToken > 0 {
+		// show the selected chip: start early enough that it fits
+		acc := 0.0
+		for i := in.SelToken; i >= 0; i-- {
+			acc += chipWidth(in.Tokens[i], l, in.Measure) + 4*u
+			if acc > in.W-2*pad-moreW {
+				break
+			}
+			start = i
+		}
+	}
+	x = pad
+	for i := start; i < len(in.Tokens); i++ {
+		w := chipWidth(in.Tokens[i], l, in.Measure)
+		if x+w > right-moreW && !(i == len(in.Tokens)-1 && x+w <= right) {
+			break
+		}
+		l.Chips = append(l.Chips, Box{ID: "chip", Index: i, R: Rect{x, y, w, ch}, Label: in.Tokens[i]})
+		x += w + 4*u
+	}
+	if hidden := len(in.Tokens) - len(l.Chips); hidden > 0 {
+		l.ChipsMore = Box{ID: "chips-more", Index: -1, R: Rect{right - moreW, y, moreW, ch}, Label: "+" + strconv.Itoa(hidden) + " more"}
+	}
+	y += ch + 6*u
+
+	// Notices: up to three lines, then "and N more".
+	if in.Notices > 0 {
+		l.NoticeRows = min(in.Notices, 4)
+		l.Notices = Rect{pad, y, in.W - 2*pad, float64(l.NoticeRows)*l.Line + 4*u}
+		y += l.Notices.H + 6*u
+	}
+
+	// Status line at the bottom: formula of the hovered panel and value.
+	l.Status = Rect{pad, in.H - pad - 2*l.Line, in.W - 2*pad, 2 * l.Line}
+	mainY, mainH := y, l.Status.Y-gap-y
+	mainW := in.W - 2*pad
+	if mainH < 4*l.Line || mainW < 100*u {
+		// Too small a window for the pipeline: show nothing rather than overlap.
+		mainH = math.Max(0, mainH)
+	}
+	rw := math.Max(150*u, math.Min(0.26*mainW, 460*u))
+	rw = math.Min(rw, 0.4*mainW)
+	lw := mainW - rw - gap
+	layoutPipeline(l, in, Rect{pad, mainY, lw, mainH})
+	layoutHeads(l, in, Rect{pad + lw + gap, mainY, rw, mainH})
+	return l
+}
+
+func chipWidth(tok string, l *Layout, m func(string) float64) float64 {
+	return math.Min(m(tok)*l.Font+12*l.U, 160*l.U)
+}
+
+// layoutPipeline places the three bands of the pipeline inside r.
+func layoutPipeline(l *Layout, in layoutInput, r Rect) {
+	u, gap := l.U, 10*l.U
+	t := len(in.Tokens)
+	d, dk := max(in.DModel, 1), max(in.DK, 1)
+	// token label column: as wide as the longest token, within limits
+	lbl := 24 * u
+	colLab := 0.0
+	for _, tok := range in.Tokens {
+		w := in.Measure(tok)*l.Small + 8*u
+		lbl = math.Max(lbl, math.Min(w, 96*u))
+		colLab = math.Max(colLab, math.Min(w, 64*u))
+	}
+	lbl = math.Min(lbl, 0.2*r.W)
+	head := l.Line // formula line
+	title := l.Line
+	fixed := 3*(head+title) + 2*gap
+	// Square cells for the T x T band, half-height cells for the others:
+	// total grid height = T*(s/2 + s + s/2) = 2*T*s.
+	s2 := 0.0
+	if t > 0 {
+		avail := r.H - fixed - colLab
+		s2 = math.Min(avail/(2*float64(t)), (r.W-lbl-2*gap)/(3*float64(t)))
+		if s2 < 9*u { // too small for column labels: give their room to cells
+			colLab = 0
+			s2 = math.Min((r.H-fixed)/(2*float64(t)), (r.W-lbl-2*gap)/(3*float64(t)))
+		}
+		s2 = math.Max(0, math.Min(s2, 64*u))
+	} else {
+		colLab = 0
+	}
+	c1 := s2 / 2
+	minW := 44 * u
+	dh := strconv.Itoa(in.DK)
+	hs := "head " + strconv.Itoa(in.Settings.Head+1)
+	ts := strconv.Itoa(t)
+	ds := strconv.Itoa(in.DModel)
+	type spec struct {
+		id, title string
+		cols      int
+		tokCols   bool
+	}
+	bands := []struct {
+		formula string
+		cellH   float64
+		colLab  float64
+		square  bool
+		panels  []spec
+	}{
+		{FormulaInputs, c1, 0, false, []spec{
+			{"embeddings", "embeddings E " + ts + "×" + ds, d, false},
+			{"pe", "PE (" + string(in.Settings.PE) + ") " + ts + "×" + ds, d, false},
+			{"x", "X = E+PE " + ts + "×" + ds, d, false},
+			{"q", "Q " + hs + " " + ts + "×" + dh, dk, false},
+			{"k", "K " + hs + " " + ts + "×" + dh, dk, false},
+			{"v", "V " + hs + " " + ts + "×" + dh, dk, false},
+		}},
+		{FormulaAttend, s2, colLab, true, []spec{
+			{"scores", "scores " + hs + " " + ts + "×" + ts, t, true},
+			{"mask", "mask (" + string(in.Settings.Mask) + ") " + ts + "×" + ts, t, true},
+			{"weights", "weights " + hs + " " + ts + "×" + ts, t, true},
+		}},
+		{FormulaOutputs, c1, 0, false, []spec{
+			{"output", "head out " + hs + " " + ts + "×" + dh, dk, false},
+			{"concat", "concat " + ts + "×" + ds, d, false},
+			{"final", "final " + ts + "×" + ds, d, false},
+		}},
+	}
+	y := r.Y
+	heatIndex := map[string]int{}
+	for i, id := range PanelIDs {
+		heatIndex[id] = i
+	}
+	for bi, b := range bands {
+		gridH := float64(t) * b.cellH
+		band := Band{Formula: Rect{r.X, y, r.W, head}, Text: b.formula, CellH: b.cellH}
+		y += head
+		gridY := y + title + b.colLab
+		band.Labels = Rect{r.X, gridY, lbl, gridH}
+		avail := r.W - lbl - float64(len(b.panels)-1)*gap
+		var cw []float64
+		if b.square {
+			for range b.panels {
+				cw = append(cw, b.cellH)
+			}
+		} else {
+			cw = fitWidths(b.panels, avail, minW, 48*u, func(s spec) int { return s.cols })
+		}
+		x := r.X + lbl
+		for k, p := range b.panels {
+			gw := float64(p.cols) * cw[k]
+			if t == 0 {
+				gw = 0
+			}
+			pw := math.Max(gw, minW)
+			if b.square {
+				pw = math.Max(gw, math.Min(minW, avail/3))
+			}
+			l.Panels = append(l.Panels, Panel{
+				ID: p.id, Head: -1, R: Rect{x, y, pw, title + b.colLab + gridH}, Title: p.title,
+				Grid: Rect{x, gridY, gw, gridH}, Rows: t, Cols: p.cols, CellW: cw[k], CellH: b.cellH,
+				ColTokens: p.tokCols && b.colLab > 0, Heat: heatIndex[p.id],
+			})
+			if t == 0 {
+				l.Panels[len(l.Panels)-1].Cols = 0
+			}
+			if p.id == "q" || p.id == "k" || p.id == "v" || p.id == "scores" || p.id == "mask" || p.id == "weights" || p.id == "output" {
+				l.Panels[len(l.Panels)-1].Head = in.Settings.Head
+			}
+			x += pw + gap
+		}
+		l.Bands = append(l.Bands, band)
+		y += title + b.colLab + gridH
+		if bi < len(bands)-1 {
+			y += gap
+		}
+	}
+}
+
+// fitWidths chooses one cell width per panel so that the panels (each at
+// least minW wide) fill avail: panels too narrow for minW keep minW and
+// the rest share what is left. Cells are at most maxCell wide.
+func fitWidths[S any](panels []S, avail, minW, maxCell float64, cols func(S) int) []float64 {
+	fixed := make([]bool, len(panels))
+	var cw float64
+	for iter := 0; iter < 4; iter++ {
+		rest, n := avail, 0
+		for k, p := range panels {
+			if fixed[k] {
+				rest -= minW
+			} else {
+				n += cols(p)
+			}
+		}
+		if n == 0 {
+			break
+		}
+		cw = math.Max(0, math.Min(rest/float64(n), maxCell))
+		again := false
+		for k, p := range panels {
+			if !fixed[k] && float64(cols(p))*cw < minW {
+				fixed[k], again = true, true
+			}
+		}
+		if !again {
+			break
+		}
+	}
+	out := make([]float64, len(panels))
+	total := 0.0
+	for k, p := range panels {
+		out[k] = cw
+		if fixed[k] {
+			out[k] = math.Min(maxCell, minW/float64(max(cols(p), 1)))
+		}
+		total += math.Max(float64(cols(p))*out[k], minW)
+	}
+	if total > avail && total > 0 { // window too narrow even for the minimum
+		for k := range out {
+			out[k] *= avail / total
+		}
+	}
+	return out
+}
+
+// layoutHeads places the all-heads grid and the legends inside r.
+func layoutHeads(l *Layout, in layoutInput, r Rect) {
+	u := l.U
+	legendH := l.Line + 12*u + l.Line
+	legendsH := 2*legendH + 6*u
+	l.HeadsTitle = Rect{r.X, r.Y, r.W, l.Line}
+	ly := r.Y + r.H - legendsH
+	l.Legends = []Box{
+		{ID: "legend-weights", Index: -1, R: Rect{r.X, ly, r.W, legendH}, Label: "weight (softmax, 0..1)"},
+		{ID: "legend-signed", Index: -1, R: Rect{r.X, ly + legendH + 6*u, r.W, legendH}, Label: "signed value (−max..0..+max)"},
+	}
+	gy := r.Y + l.Line + 4*u
+	gh := ly - 8*u - gy
+	n := in.Heads
+	t := len(in.Tokens)
+	if n == 0 || gh <= 0 {
+		return
+	}
+	gap := 6 * u
+	best, bestC := -1.0, 1
+	for c := 1; c <= n; c++ {
+		rows := (n + c - 1) / c
+		side := math.Min((r.W-float64(c-1)*gap)/float64(c), (gh-float64(rows)*l.Line-float64(rows-1)*gap)/float64(rows))
+		if side > best {
+			best, bestC = side, c
+		}
+	}
+	side := math.Max(0, best)
+	if t > 0 {
+		side = math.Floor(side/float64(t)*1000) / 1000 * float64(t)
+	}
+	cell := 0.0
+	if t > 0 {
+		cell = side / float64(t)
+	}
+	for k := 0; k < n; k++ {
+		row, col := k/bestC, k%bestC
+		x := r.X + float64(col)*(side+gap)
+		y := gy + float64(row)*(side+l.Line+gap)
+		pw := math.Max(side, 0)
+		l.Panels = append(l.Panels, Panel{
+			ID: "head-weights", Head: k, R: Rect{x, y, pw, l.Line + side}, Title: "head " + strconv.Itoa(k+1),
+			Grid: Rect{x, y + l.Line, side, side}, Rows: t, Cols: t, CellW: cell, CellH: cell,
+			Heat: len(PanelIDs) + k,
+		})
+	}
+}
