@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/attnviz/attnviz/core/internal/linalg"
 )
 
 // Attention holds every intermediate of one scaled dot-product attention.
@@ -79,10 +81,7 @@ func (a *Attention) compute(q, k, v mat.Matrix) error {
 	mulNT(a.Scores, q, k) // (T_q x d_k)·(d_k x T_k) = T_q x T_k
 	sc := a.Scores.RawMatrix()
 	for i := 0; i < sc.Rows; i++ {
-		row := sc.Data[i*sc.Stride : i*sc.Stride+sc.Cols]
-		for j := range row {
-			row[j] *= a.Scale
-		}
+		linalg.Scale(sc.Data[i*sc.Stride:i*sc.Stride+sc.Cols], a.Scale)
 	}
 	if err := checkFinite("scores", a.Scores); err != nil {
 		return inputErr("q", "values too large: Q·Kᵀ·scale overflows float64")
@@ -104,7 +103,7 @@ func checkFinite(field string, m mat.Matrix) error {
 		raw := d.RawMatrix()
 		for i := 0; i < raw.Rows; i++ {
 			row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-			if allFinite(row) {
+			if linalg.AllFinite(row) {
 				continue
 			}
 			for j, x := range row {
@@ -125,21 +124,4 @@ func checkFinite(field string, m mat.Matrix) error {
 		}
 	}
 	return nil
-}
-
-// allFinite reports whether no value of row is NaN or ±Inf: x-x is 0 for a
-// finite x and NaN otherwise (four independent sums keep the loop fast).
-func allFinite(row []float64) bool {
-	var s0, s1, s2, s3 float64
-	j := 0
-	for ; j+4 <= len(row); j += 4 {
-		s0 += row[j] - row[j]
-		s1 += row[j+1] - row[j+1]
-		s2 += row[j+2] - row[j+2]
-		s3 += row[j+3] - row[j+3]
-	}
-	for ; j < len(row); j++ {
-		s0 += row[j] - row[j]
-	}
-	return s0+s1+s2+s3 == 0
 }

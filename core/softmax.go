@@ -14,6 +14,14 @@ import (
 //
 // s, allowed and w have the same length (T_k).
 func MaskedSoftmaxRow(s []float64, allowed []bool, w []float64) bool {
+	if len(s) > 0 && allTrue(allowed) {
+		// Nothing blocked (the common case): three vector passes.
+		if maxScore := linalg.Max(s); !math.IsInf(maxScore, 0) {
+			sum := linalg.ExpShiftSum(w, s, maxScore) // >= 1: the maximum gives e^0
+			linalg.Scale(w, 1/sum)
+			return true
+		}
+	}
 	maxScore := math.Inf(-1)
 	visible := 0
 	for j, ok := range allowed {
@@ -46,24 +54,24 @@ func MaskedSoftmaxRow(s []float64, allowed []bool, w []float64) bool {
 		}
 		return true
 	}
-	var sum float64
-	if visible == len(s) { // nothing blocked: one vector pass
-		sum = linalg.ExpShiftSum(w, s, maxScore)
-	} else {
-		// Blocked entries become e^-Inf = 0; they never reach the sum.
-		for j, ok := range allowed {
-			if ok {
-				w[j] = s[j] - maxScore
-			} else {
-				w[j] = math.Inf(-1)
-			}
+	// Blocked entries become e^-Inf = 0; they never reach the sum.
+	for j, ok := range allowed {
+		if ok {
+			w[j] = s[j] - maxScore
+		} else {
+			w[j] = math.Inf(-1)
 		}
-		sum = linalg.ExpShiftSum(w, w, 0)
 	}
-	// sum >= 1: the maximum contributes exp(0) = 1.
-	inv := 1 / sum
-	for j := range w {
-		w[j] *= inv
+	sum := linalg.ExpShiftSum(w, w, 0) // >= 1: the maximum gives e^0
+	linalg.Scale(w, 1/sum)
+	return true
+}
+
+func allTrue(b []bool) bool {
+	for _, v := range b {
+		if !v {
+			return false
+		}
 	}
 	return true
 }

@@ -37,3 +37,18 @@ func expShiftSum4(dst, src []float64, shift float64) float64 {
 
 //go:noescape
 func expShiftSumAVX(dst, src *float64, n int, shift float64, consts *[19][4]float64) float64
+
+// The helpers below take a non-empty s whose length is a multiple of 4.
+
+func max4(s []float64) float64       { return maxAVX(&s[0], len(s), math.Inf(-1)) }
+func scale4(s []float64, f float64)  { scaleAVX(&s[0], len(s), f) }
+func finiteSum4(s []float64) float64 { return finiteSumAVX(&s[0], len(s)) }
+
+//go:noescape
+func maxAVX(s *float64, n int, init float64) float64
+
+//go:noescape
+func scaleAVX(s *float64, n int, f float64)
+
+//go:noescape
+func finiteSumAVX(s *float64, n int) float64

@@ -57,3 +57,62 @@ loop:
 	MOVSD X0, ret+40(FP)
 	VZEROUPPER
 	RET
+
+// func maxAVX(s *float64, n int, init float64) float64
+// Largest value ignoring NaN (acc = x > acc ? x : acc), starting from init.
+TEXT ·maxAVX(SB), NOSPLIT, $0-32
+	MOVQ s+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSD init+16(FP), Y1
+
+maxloop:
+	VMOVUPD (SI), Y0
+	VMAXPD  Y1, Y0, Y1
+	ADDQ $32, SI
+	SUBQ $4, CX
+	JNZ  maxloop
+
+	VEXTRACTF128 $1, Y1, X0
+	VMAXPD X1, X0, X1
+	VPERMILPD $1, X1, X0
+	VMAXPD X1, X0, X1
+	MOVSD X1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX(s *float64, n int, f float64)
+TEXT ·scaleAVX(SB), NOSPLIT, $0-24
+	MOVQ s+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSD f+16(FP), Y1
+
+scaleloop:
+	VMULPD (SI), Y1, Y0
+	VMOVUPD Y0, (SI)
+	ADDQ $32, SI
+	SUBQ $4, CX
+	JNZ  scaleloop
+	VZEROUPPER
+	RET
+
+// func finiteSumAVX(s *float64, n int) float64
+// Sum of x-x: 0 when every x is finite, NaN otherwise.
+TEXT ·finiteSumAVX(SB), NOSPLIT, $0-24
+	MOVQ s+0(FP), SI
+	MOVQ n+8(FP), CX
+	VXORPD Y1, Y1, Y1
+
+finiteloop:
+	VMOVUPD (SI), Y0
+	VSUBPD  Y0, Y0, Y0
+	VADDPD  Y0, Y1, Y1
+	ADDQ $32, SI
+	SUBQ $4, CX
+	JNZ  finiteloop
+
+	VEXTRACTF128 $1, Y1, X0
+	VADDPD X1, X0, X1
+	VHADDPD X1, X1, X1
+	MOVSD X1, ret+16(FP)
+	VZEROUPPER
+	RET
