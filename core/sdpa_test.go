@@ -151,13 +151,14 @@ func TestScaledDotProductAttention(t *testing.T) {
 			wantBlocked: []bool{true, false},
 		},
 		{
-			// Key 1 scores 1000·1000 = 1e6, far above key 0 (1000), yet it is
-			// blocked: weight exactly 0, all weight on key 0.
+			// Key 1 scores 1e6·1e6·1e3 = 1e15, far above key 0 (1e9) and above
+			// any "add -1e9" style mask, yet it is blocked: weight exactly 0,
+			// all weight on key 0.
 			name: "blocked key with a huge score gets exactly 0",
-			q:    dense([]float64{1000}), k: dense([]float64{1}, []float64{1000}),
-			v: dense([]float64{1}, []float64{2}), scale: 1,
+			q:    dense([]float64{1e6}), k: dense([]float64{1}, []float64{1e6}),
+			v: dense([]float64{1}, []float64{2}), scale: 1e3,
 			mask:        core.Mask{Explicit: bools([]int{1, 0})},
-			wantScores:  [][]float64{{1000, 1e6}},
+			wantScores:  [][]float64{{1e9, 1e15}},
 			wantWeights: [][]float64{{1, 0}},
 			wantOutput:  [][]float64{{1}},
 			wantBlocked: []bool{false},
