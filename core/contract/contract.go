@@ -212,6 +212,9 @@ func runMHA(o *object) (any, error) {
 		if opt.Scale, err = o.number("scale"); err != nil {
 			return nil, err
 		}
+		if opt.Scale == 0 { // MHAOptions reads 0 as "default": do not swap silently
+			return nil, fieldErr("scale", "expected a non-zero number (omit scale for 1/√d_k)")
+		}
 	}
 	tr, err := core.MultiHeadAttentionWith(x, w, m, opt)
 	if err != nil {

@@ -108,6 +108,7 @@ func TestRefusals(t *testing.T) {
 		{"q too many rows", `{"op":"sdpa","q":` + rows(core.MaxTokens+1, 1) + `,"k":[[1]],"v":[[1]]}`, "q", "limit"},
 		{"q too many columns", `{"op":"sdpa","q":` + rows(1, core.MaxWidth+1) + `,"k":[[1]],"v":[[1]]}`, "q", "limit"},
 		{"scale over the limit", sdpa(`,"scale":1e7`), "scale", "scale"},
+		{"mha scale 0 (would silently mean the default)", mha(`,"scale":0`), "scale", "non-zero"},
 		{"scores overflow", `{"op":"sdpa","q":[[1e300]],"k":[[1e300]],"v":[[1]]}`, "q", "overflow"},
 		{"pe too many positions", `{"op":"pe","positions":` + fmt.Sprint(core.MaxTokens+1) + `,"d_model":4}`, "positions", ".."},
 		{"pe d_model zero", `{"op":"pe","positions":3,"d_model":0}`, "d_model", ".."},
