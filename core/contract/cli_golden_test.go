@@ -18,14 +18,7 @@ import (
 // attnviz binary (stdin in, JSON out), so that "go test ./core/..." covers
 // the command-line path as well. cmd/attnviz has the fuller CLI tests.
 func TestGoldenThroughCLIBinary(t *testing.T) {
-	dir, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := golden.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cases := goldenCases(t)
 	bin := filepath.Join(t.TempDir(), "attnviz")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/attnviz/attnviz/cmd/attnviz").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -5,20 +5,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/attnviz/attnviz/internal/golden"
 )
 
 // FuzzContract feeds arbitrary bytes to the JSON contract: it must never
 // panic, every refusal must be a one-line *Error, and every accepted input
 // must give a trace that encodes as JSON (which fails on NaN or Inf).
 func FuzzContract(f *testing.F) {
-	if dir, err := golden.Dir(); err == nil {
-		if cases, err := golden.Load(dir); err == nil {
-			for _, c := range cases {
-				f.Add([]byte(c.Input))
-			}
-		}
+	for _, c := range goldenCases(f) {
+		f.Add([]byte(c.Input))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<16 {

@@ -10,15 +10,7 @@ import (
 // TestGolden runs every reference case in ../shared/golden/ (computed by
 // PyTorch, not by us) through the JSON contract.
 func TestGolden(t *testing.T) {
-	dir, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := golden.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
+	for _, c := range goldenCases(t) {
 		t.Run(c.File, func(t *testing.T) {
 			res, err := Run(c.Input)
 			if err != nil {
@@ -37,4 +29,19 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goldenCases loads every reference case in ../shared/golden/; a missing
+// folder fails the test (never a skip).
+func goldenCases(tb testing.TB) []golden.Case {
+	tb.Helper()
+	dir, err := golden.Dir()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cases, err := golden.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cases
 }
