@@ -403,17 +403,32 @@ func TestRunnerCacheMatchesFreshRun(t *testing.T) {
 		{func(c *pipeline.Config) { c.Tokenizer = tokenize.Char }, "the cat"},
 		{func(c *pipeline.Config) { c.PadTo = 6; c.Mask = pipeline.MaskPadding }, "the dog"},
 	}
-	var r pipeline.Runner
-	for i, s := range steps {
-		cfg := cfgWith(s.edit)
-		got, err := r.Run(cfg, s.text)
-		if err != nil {
-			t.Fatalf("step %d: %v", i, err)
-		}
-		if d := sameTrace(got, run(t, cfg, s.text)); d != "" {
-			t.Errorf("step %d (%+v, %q): cached run differs from a fresh one in %s", i, cfg, s.text, d)
+	for _, reuse := range []bool{false, true} {
+		r := pipeline.Runner{Reuse: reuse}
+		var kept []*pipeline.Trace
+		for i, s := range steps {
+			cfg := cfgWith(s.edit)
+			got, err := r.Run(cfg, s.text)
+			if err != nil {
+				t.Fatalf("reuse=%v step %d: %v", reuse, i, err)
+			}
+			if d := sameTrace(got, run(t, cfg, s.text)); d != "" {
+				t.Errorf("reuse=%v step %d (%+v, %q): cached run differs from a fresh one in %s", reuse, i, cfg, s.text, d)
+			}
+			kept = append(kept, got)
+			// The trace of the previous run stays readable (with Reuse, the
+			// documented promise); without Reuse every older one does.
+			for j, old := range kept[:len(kept)-1] {
+				if reuse && j < len(kept)-2 {
+					continue
+				}
+				if d := sameTrace(old, run(t, cfgWith(steps[j].edit), steps[j].text)); d != "" {
+					t.Errorf("reuse=%v: after step %d the trace of step %d changed in %s", reuse, i, j, d)
+				}
+			}
 		}
 	}
+	var r pipeline.Runner
 	// Many distinct tokens overflow the embedding cache bound; still equal.
 	var words []string
 	for i := 0; i < 3*pipeline.MaxTokens; i++ {
