@@ -47,19 +47,19 @@ func TestMultiHeadAttentionHeadSlicing(t *testing.T) {
 	}
 	for h, wh := range want {
 		head := tr.Heads[h]
-		if !near(head.Scale, s, 1e-15) {
+		if !near(head.Scale, s, 1e-13) {
 			t.Errorf("head %d scale = %v, want 1/√d_k = %v", h, head.Scale, s)
 		}
 		checkMatrix(t, "Q", head.Q, wh.qkv, 0)
 		checkMatrix(t, "K", head.K, wh.qkv, 0)
 		checkMatrix(t, "V", head.V, wh.qkv, 0)
-		checkMatrix(t, "scores", head.Scores, wh.scores, 1e-15)
-		checkMatrix(t, "weights", head.Weights, wh.weights, 1e-15)
-		checkMatrix(t, "output", head.Output, wh.output, 1e-15)
+		checkMatrix(t, "scores", head.Scores, wh.scores, 1e-13)
+		checkMatrix(t, "weights", head.Weights, wh.weights, 1e-13)
+		checkMatrix(t, "output", head.Output, wh.output, 1e-13)
 	}
 	checkMatrix(t, "Q (all heads)", tr.Q, [][]float64{{1, 0, 0, 0}, {0, 0, 1, 0}}, 0)
-	checkMatrix(t, "concat", tr.Concat, [][]float64{{a, 0, .5, 0}, {.5, 0, a, 0}}, 1e-15)
-	checkMatrix(t, "output", tr.Output, [][]float64{{a + 1, 2, 3.5, 4}, {1.5, 2, a + 3, 4}}, 1e-15)
+	checkMatrix(t, "concat", tr.Concat, [][]float64{{a, 0, .5, 0}, {.5, 0, a, 0}}, 1e-13)
+	checkMatrix(t, "output", tr.Output, [][]float64{{a + 1, 2, 3.5, 4}, {1.5, 2, a + 3, 4}}, 1e-13)
 }
 
 // Row-vector convention Y = X·W + b, worked by hand with d_model = 2, H = 1:

@@ -40,7 +40,7 @@ func TestSinusoidal(t *testing.T) {
 			for p := range want {
 				want[p] = tc.row(float64(p))
 			}
-			checkMatrix(t, "PE", pe, want, 1e-15)
+			checkMatrix(t, "PE", pe, want, 1e-13)
 		})
 	}
 }
@@ -130,7 +130,7 @@ func TestApplyRotaryHandCases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := dense(tc.in...)
 			core.ApplyRotary(m)
-			checkMatrix(t, "rotated", m, tc.want, 1e-15)
+			checkMatrix(t, "rotated", m, tc.want, 1e-13)
 		})
 	}
 }
