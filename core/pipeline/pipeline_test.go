@@ -402,6 +402,16 @@ func TestRunnerCacheMatchesFreshRun(t *testing.T) {
 		{nil, "the cat sat"},
 		{func(c *pipeline.Config) { c.Tokenizer = tokenize.Char }, "the cat"},
 		{func(c *pipeline.Config) { c.PadTo = 6; c.Mask = pipeline.MaskPadding }, "the dog"},
+		{func(c *pipeline.Config) { c.Mask = pipeline.MaskCausal }, "the cat sat on"},
+		{nil, "the cat sat on"},
+		{func(c *pipeline.Config) { c.PE = pipeline.PERotary }, "the cat sat on"},
+		{func(c *pipeline.Config) { c.PE = pipeline.PELearned }, "a b c d e f g h i"},
+		{func(c *pipeline.Config) { c.PE = pipeline.PELearned }, "a b"},
+		{func(c *pipeline.Config) { c.PE = pipeline.PELearned; c.Seed = 2 }, "a b c"},
+		{func(c *pipeline.Config) { c.PE = pipeline.PENone }, "a b c"},
+		{nil, "a b c d e f g h i j k"},
+		{nil, ""},
+		{nil, "a"},
 	}
 	for _, reuse := range []bool{false, true} {
 		r := pipeline.Runner{Reuse: reuse}
