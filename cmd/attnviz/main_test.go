@@ -141,6 +141,8 @@ func TestBadInputExits2WithOneLine(t *testing.T) {
 		{"scale over the limit", sdpa(`,"scale":1e9`), []string{"trace", "-"}, "scale: expected a finite number"},
 		{"overflowing values", `{"op":"sdpa","q":[[1e300]],"k":[[1e300]],"v":[[1]]}`, []string{"trace", "-"}, "q: values too large"},
 		{"missing file", ``, []string{"trace", "/nonexistent/input.json"}, "input: cannot open"},
+		{"a directory as FILE", ``, []string{"trace", os.TempDir()}, "input: cannot read"},
+		{"binary input", "\x00\xff\xfe{", []string{"trace", "-"}, "malformed JSON"},
 		{"--heads does not divide", ``, []string{"trace", "--text", "a b", "--heads", "3"}, "heads: 3 heads do not divide d_model = 16"},
 		{"--heads not a number", ``, []string{"trace", "--text", "a b", "--heads", "two"}, "-heads"},
 		{"--dmodel 0", ``, []string{"trace", "--text", "a", "--dmodel", "0"}, "dmodel: expected 1..512"},
