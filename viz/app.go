@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -72,6 +73,7 @@ type Frame struct {
 // New returns an App for the given settings and start-up notices.
 func New(s Settings, notices []string) *App {
 	a := &App{S: s, SelToken: -1, Editing: true, dirty: true, layDirty: true}
+	a.runner.Reuse = true // only the latest trace is kept, so reuse older storage
 	a.Cursor = len(s.Text)
 	a.limitText()
 	for _, n := range notices {
@@ -147,7 +149,7 @@ func (a *App) Set(name, value string) error {
 	old := a.S
 	note, err := a.S.Set(name, value)
 	if err != nil {
-		a.Notify(err.Error())
+		a.Notify(err.Error() + "; ignored")
 		return err
 	}
 	if note != "" {
@@ -364,9 +366,13 @@ func (a *App) recompute() {
 		toks = nil
 	}
 	a.TotalTokens = len(toks)
-	if len(toks) > pipeline.MaxTokens {
-		conds = append(conds, "text: "+strconv.Itoa(len(toks))+" tokens; showing the first "+strconv.Itoa(pipeline.MaxTokens)+" (the limit)")
-		toks = toks[:pipeline.MaxTokens]
+	if limit := TokenLimit(a.S.Heads); len(toks) > limit {
+		why := "the limit"
+		if limit < pipeline.MaxTokens {
+			why = "the limit for " + strconv.Itoa(a.S.Heads) + " heads"
+		}
+		conds = append(conds, "text: "+strconv.Itoa(len(toks))+" tokens; showing the first "+strconv.Itoa(limit)+" ("+why+")")
+		toks = toks[:limit]
 	}
 	cfg := a.S.Config()
 	if cfg.Mask == pipeline.MaskCustom {
@@ -386,6 +392,16 @@ func (a *App) recompute() {
 	conds = append(conds, textConditions(a.S.Text, toks, a.S)...)
 	a.conds = conds
 	a.version++
+}
+
+// TokenLimit is how many tokens are computed with H heads: at most
+// pipeline.MaxTokens, and H·T·T within core.MaxCells.
+func TokenLimit(heads int) int {
+	t := min(pipeline.MaxTokens, int(math.Sqrt(float64(core.MaxCells/max(heads, 1)))))
+	for heads*t*t > core.MaxCells {
+		t--
+	}
+	return t
 }
 
 // textConditions explains situations a learner may not expect.

@@ -69,6 +69,7 @@ func (l *Layout) HitTest(x, y float64) Hit {
 // into the text field, so a learner can click anywhere and type.
 func (a *App) Click(x, y float64, dir int) {
 	a.Editing = true
+	helpWasOpen := a.Help
 	h := a.L.HitTest(x, y)
 	switch h.Kind {
 	case HitButton:
@@ -87,7 +88,7 @@ func (a *App) Click(x, y float64, dir int) {
 			}
 		}
 	}
-	if a.Help {
+	if helpWasOpen && a.Help {
 		a.Help = false
 		a.layDirty = true
 	}

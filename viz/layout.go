@@ -169,10 +169,7 @@ func (a *App) layout() *Layout {
 	for i, t := range a.Tokens {
 		tokens[i] = TokenLabel(t.Text)
 	}
-	heads := 0
-	if a.Trace != nil && a.Trace.Attention != nil {
-		heads = len(a.Trace.Attention.Heads)
-	}
+	heads := a.S.Heads
 	in := layoutInput{
 		W: f.W, H: f.H, U: u, Measure: measure, Tokens: tokens, SelToken: a.SelToken,
 		DModel: a.S.DModel, DK: a.S.DModel / max(1, a.S.Heads), Heads: heads, Settings: a.S,
@@ -313,21 +310,34 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 	head := l.Line // formula line
 	title := l.Line
 	fixed := 3*(head+title) + 2*gap
-	// Square cells for the T x T band, half-height cells for the others:
-	// total grid height = T*(s/2 + s + s/2) = 2*T*s.
+	// Square cells for the T x T band, cells k times as tall for the others
+	// (k = 1/2 for short texts, down to 1/4 for long ones, where the T x T
+	// band matters most): total grid height = T*s*(1 + 2k).
+	k := 0.5
+	if t > 8 {
+		k = math.Max(0.25, 0.5-0.25*float64(t-8)/16)
+	}
 	s2 := 0.0
 	if t > 0 {
+		tall := float64(t) * (1 + 2*k)
 		avail := r.H - fixed - colLab
-		s2 = math.Min(avail/(2*float64(t)), (r.W-lbl-2*gap)/(3*float64(t)))
+		s2 = math.Min(avail/tall, (r.W-lbl-2*gap)/(3*float64(t)))
 		if s2 < 9*u { // too small for column labels: give their room to cells
 			colLab = 0
-			s2 = math.Min((r.H-fixed)/(2*float64(t)), (r.W-lbl-2*gap)/(3*float64(t)))
+			s2 = math.Min((r.H-fixed)/tall, (r.W-lbl-2*gap)/(3*float64(t)))
 		}
 		s2 = math.Max(0, math.Min(s2, 64*u))
 	} else {
 		colLab = 0
 	}
-	c1 := s2 / 2
+	// The other bands get half-height cells, or more when the T x T band is
+	// limited by the width and height is left over (never taller than s2).
+	c1 := s2 * k
+	if t > 0 {
+		spare := (r.H - fixed - colLab - float64(t)*s2) / (2 * float64(t))
+		c1 = math.Max(c1, math.Min(spare, math.Max(s2, 10*u)))
+		c1 = math.Min(c1, 48*u)
+	}
 	minW := 44 * u
 	dh := strconv.Itoa(in.DK)
 	hs := "head " + strconv.Itoa(in.Settings.Head+1)
@@ -402,9 +412,6 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 			if t == 0 {
 				l.Panels[len(l.Panels)-1].Cols = 0
 			}
-			if p.id == "q" || p.id == "k" || p.id == "v" || p.id == "scores" || p.id == "mask" || p.id == "weights" || p.id == "output" {
-				l.Panels[len(l.Panels)-1].Head = in.Settings.Head
-			}
 			x += pw + gap
 		}
 		l.Bands = append(l.Bands, band)
@@ -465,20 +472,26 @@ func fitWidths[S any](panels []S, avail, minW, maxCell float64, cols func(S) int
 func layoutHeads(l *Layout, in layoutInput, r Rect) {
 	u := l.U
 	legendH := l.Line + 12*u + l.Line
-	legendsH := 2*legendH + 6*u
 	l.HeadsTitle = Rect{r.X, r.Y, r.W, l.Line}
-	ly := r.Y + r.H - legendsH
-	l.Legends = []Box{
-		{ID: "legend-weights", Index: -1, R: Rect{r.X, ly, r.W, legendH}, Label: "weight (softmax, 0..1)"},
-		{ID: "legend-signed", Index: -1, R: Rect{r.X, ly + legendH + 6*u, r.W, legendH}, Label: "signed value (−max..0..+max)"},
+	wl, sl := "weight (softmax, 0..1)", "signed value (−max..0..+max)"
+	if r.H < 420*u { // cramped: legends side by side
+		ly := r.Y + r.H - legendH
+		hw := (r.W - 6*u) / 2
+		l.Legends = []Box{
+			{ID: "legend-weights", Index: -1, R: Rect{r.X, ly, hw, legendH}, Label: "weight"},
+			{ID: "legend-signed", Index: -1, R: Rect{r.X + hw + 6*u, ly, hw, legendH}, Label: "signed value"},
+		}
+	} else {
+		ly := r.Y + r.H - 2*legendH - 6*u
+		l.Legends = []Box{
+			{ID: "legend-weights", Index: -1, R: Rect{r.X, ly, r.W, legendH}, Label: wl},
+			{ID: "legend-signed", Index: -1, R: Rect{r.X, ly + legendH + 6*u, r.W, legendH}, Label: sl},
+		}
 	}
 	gy := r.Y + l.Line + 4*u
-	gh := ly - 8*u - gy
+	gh := math.Max(0, l.Legends[0].R.Y-8*u-gy)
 	n := in.Heads
 	t := len(in.Tokens)
-	if n == 0 || gh <= 0 {
-		return
-	}
 	gap := 6 * u
 	best, bestC := -1.0, 1
 	for c := 1; c <= n; c++ {
@@ -489,6 +502,9 @@ func layoutHeads(l *Layout, in layoutInput, r Rect) {
 		}
 	}
 	side := math.Max(0, best)
+	if side == 0 || t == 0 { // no room or no tokens: titles only
+		side = 0
+	}
 	if t > 0 {
 		side = math.Floor(side/float64(t)*1000) / 1000 * float64(t)
 	}

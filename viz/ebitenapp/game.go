@@ -54,6 +54,7 @@ type Game struct {
 	ticks        int
 	lastQuery    string
 	lastMouse    image.Point
+	pointerSeen  bool
 	shotDone     bool
 	shotErr      error
 }
@@ -224,10 +225,15 @@ func (g *Game) handlePointer() {
 	}
 	x, y := ebiten.CursorPosition()
 	if p := image.Pt(x, y); p != g.lastMouse {
-		g.lastMouse = p
-		if a.Hover(float64(x), float64(y)) {
-			g.needDraw = true
+		// The first reading is where the pointer happened to be (the screen
+		// centre under Xvfb): hover only once it really moves.
+		if g.pointerSeen {
+			if a.Hover(float64(x), float64(y)) {
+				g.needDraw = true
+			}
 		}
+		g.pointerSeen = true
+		g.lastMouse = p
 	}
 	switch {
 	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft):

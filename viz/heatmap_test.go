@@ -1,0 +1,135 @@
+package viz
+
+import (
+	"go/parser"
+	"go/token"
+	"image/color"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+func pixel(h *Heatmap, i, j int) color.RGBA {
+	p := h.Pix[(i*h.Cols+j)*4:]
+	return color.RGBA{p[0], p[1], p[2], p[3]}
+}
+
+func TestHeatmapPixelsMatchColormaps(t *testing.T) {
+	for _, kv := range [][]string{nil, {"mask", "causal"}, {"pe", "rope", "temp", "0.1"}} {
+		a := appWith(t, 6, Frame{W: 1280, H: 800, Scale: 1}, kv...)
+		tr := a.Trace
+		for _, h := range a.Heat {
+			if len(h.Pix) != h.Rows*h.Cols*4 || h.Rows != 6 {
+				t.Fatalf("%s: %d pixel bytes for %dx%d", h.ID, len(h.Pix), h.Rows, h.Cols)
+			}
+			var want func(i, j int) color.RGBA
+			switch h.ID {
+			case "weights", "head-weights":
+				head := a.S.Head
+				if h.ID == "head-weights" {
+					head = h.Head
+				}
+				ht := tr.Attention.Heads[head]
+				want = func(i, j int) color.RGBA {
+					if !ht.Allowed.At(i, j) {
+						return BlockedColor
+					}
+					return Sequential(ht.Weights.At(i, j))
+				}
+			case "mask":
+				al := tr.Attention.Heads[0].Allowed
+				want = func(i, j int) color.RGBA {
+					if al.At(i, j) {
+						return MaskAllowed
+					}
+					return MaskBlocked
+				}
+			case "x":
+				maxAbs := 0.0
+				r, c := tr.X.Dims()
+				for i := 0; i < r; i++ {
+					for j := 0; j < c; j++ {
+						maxAbs = max(maxAbs, abs(tr.X.At(i, j)))
+					}
+				}
+				want = func(i, j int) color.RGBA { return Diverging(tr.X.At(i, j), maxAbs) }
+			default:
+				want = func(i, j int) color.RGBA { return Diverging(h.At(i, j), h.MaxAbs) }
+			}
+			for i := 0; i < h.Rows; i++ {
+				for j := 0; j < h.Cols; j++ {
+					if got := pixel(h, i, j); got != want(i, j) {
+						t.Fatalf("%v %s head %d (%d,%d): pixel %v, want %v", kv, h.ID, h.Head, i, j, got, want(i, j))
+					}
+				}
+			}
+		}
+	}
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func TestBlockedRuns(t *testing.T) {
+	a := appWith(t, 4, Frame{W: 1280, H: 800, Scale: 1}, "mask", "causal")
+	got := a.HeatByID("weights", -1).BlockedRuns()
+	want := [][3]int{{0, 1, 4}, {1, 2, 4}, {2, 3, 4}}
+	if len(got) != len(want) {
+		t.Fatalf("causal T=4 runs %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("run %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if r := appWith(t, 4, Frame{W: 1280, H: 800, Scale: 1}).HeatByID("weights", -1).BlockedRuns(); r != nil {
+		t.Errorf("no mask: runs %v, want none", r)
+	}
+}
+
+// viz must stay free of Ebiten and syscall/js so its tests run without a
+// window and under GOOS=js with Node.
+func TestNoGraphicsImports(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files found: %v", err)
+	}
+	checked := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), f, src, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range af.Imports {
+			p := strings.Trim(imp.Path.Value, `"`)
+			if strings.HasPrefix(p, "github.com/hajimehoshi/ebiten") || p == "syscall/js" {
+				t.Errorf("%s imports %s", f, p)
+			}
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no non-test files checked")
+	}
+	// and nothing viz links pulls Ebiten in indirectly
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if strings.HasPrefix(m.Path, "github.com/hajimehoshi/ebiten") {
+				t.Errorf("the viz test binary links %s", m.Path)
+			}
+		}
+	}
+}
