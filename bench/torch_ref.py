@@ -17,7 +17,6 @@ Two PyTorch versions of the same computation are run:
 """
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -93,20 +92,21 @@ class Case:
         return weights[0], out[:, 0, :]
 
 
-def time_per_op(fn, arg, min_seconds):
-    """Median over 5 rounds of the mean time per call, each round >= min_seconds/5."""
+def time_per_op(fn, arg, min_seconds, rounds=10):
+    """Fastest of `rounds` rounds of the mean time per call, each round lasting
+    about min_seconds/rounds (the least disturbed round on a shared machine)."""
     fn(arg)
-    n, t0 = 1, time.perf_counter()
+    t0 = time.perf_counter()
     fn(arg)
     once = max(time.perf_counter() - t0, 1e-7)
-    n = max(1, int(min_seconds / 5 / once))
-    rounds = []
-    for _ in range(5):
+    n = max(1, int(min_seconds / rounds / once))
+    best = float("inf")
+    for _ in range(rounds):
         t0 = time.perf_counter_ns()
         for _ in range(n):
             fn(arg)
-        rounds.append((time.perf_counter_ns() - t0) / n)
-    return statistics.median(rounds)
+        best = min(best, (time.perf_counter_ns() - t0) / n)
+    return best
 
 
 def blas_info():

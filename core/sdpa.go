@@ -87,8 +87,9 @@ func (a *Attention) compute(q, k, v mat.Matrix) error {
 		return inputErr("q", "values too large: Q·Kᵀ·scale overflows float64")
 	}
 	tq, _ := a.Scores.Dims()
+	open := allTrue(a.Allowed.Data) // no mask: skip the per-row check
 	for i := 0; i < tq; i++ {
-		a.BlockedRows[i] = !MaskedSoftmaxRow(a.Scores.RawRowView(i), a.Allowed.Row(i), a.Weights.RawRowView(i))
+		a.BlockedRows[i] = !maskedSoftmaxRow(a.Scores.RawRowView(i), a.Allowed.Row(i), a.Weights.RawRowView(i), open)
 	}
 	mulNN(a.Output, a.Weights, v) // (T_q x T_k)·(T_k x d_v) = T_q x d_v
 	if err := checkFinite("output", a.Output); err != nil {

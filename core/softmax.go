@@ -14,7 +14,12 @@ import (
 //
 // s, allowed and w have the same length (T_k).
 func MaskedSoftmaxRow(s []float64, allowed []bool, w []float64) bool {
-	if len(s) > 0 && allTrue(allowed) {
+	return maskedSoftmaxRow(s, allowed, w, allTrue(allowed))
+}
+
+// maskedSoftmaxRow is MaskedSoftmaxRow; open tells that every entry is allowed.
+func maskedSoftmaxRow(s []float64, allowed []bool, w []float64, open bool) bool {
+	if len(s) > 0 && open {
 		// Nothing blocked (the common case): three vector passes.
 		if maxScore := linalg.Max(s); !math.IsInf(maxScore, 0) {
 			sum := linalg.ExpShiftSum(w, s, maxScore) // >= 1: the maximum gives e^0

@@ -31,21 +31,40 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func kern4x8(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int)
 
+// kern6x8 sets C[0:6, 0:8] = A[0:6, 0:k]·B[0:k, 0:8]; strides in elements, k >= 1.
+//
+//go:noescape
+func kern6x8(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int)
+
+// kern1x8 sets C[0, 0:8] = A[0, 0:k]·B[0:k, 0:8]; k >= 1.
+//
+//go:noescape
+func kern1x8(k int, a *float64, b *float64, ldb int, c *float64)
+
 func mulNN(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if !hasAVX2FMA || n < 8 || m < 4 {
+	if !hasAVX2FMA || n < 8 {
 		mulGeneric(m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
-	m4, n8 := m&^3, n&^7
-	for i := 0; i < m4; i += 4 {
+	n8 := n &^ 7
+	i := 0
+	for ; i+6 <= m; i += 6 { // 6 rows of C at a time, 8 columns per kernel call
+		for j := 0; j < n8; j += 8 {
+			kern6x8(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc)
+		}
+	}
+	if i+4 <= m {
 		for j := 0; j < n8; j += 8 {
 			kern4x8(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc)
 		}
+		i += 4
 	}
-	if n8 < n { // right edge: columns n8..n-1 of rows 0..m4-1
-		mulGeneric(m4, n-n8, k, a, lda, b[n8:], ldb, c[n8:], ldc)
+	for ; i < m; i++ {
+		for j := 0; j < n8; j += 8 {
+			kern1x8(k, &a[i*lda], &b[j], ldb, &c[i*ldc+j])
+		}
 	}
-	if m4 < m { // bottom edge: rows m4..m-1
-		mulGeneric(m-m4, n, k, a[m4*lda:], lda, b, ldb, c[m4*ldc:], ldc)
+	if n8 < n { // right edge: columns n8..n-1
+		mulGeneric(m, n-n8, k, a, lda, b[n8:], ldb, c[n8:], ldc)
 	}
 }
