@@ -19,14 +19,15 @@ func mulNN(dst *mat.Dense, a, b mat.Matrix) {
 	linalg.MulNN(ar.Rows, br.Cols, ar.Cols, ar.Data, ar.Stride, br.Data, br.Stride, cr.Data, cr.Stride)
 }
 
-// mulNT sets dst = a·bᵀ (a is m x k, b is n x k).
-func mulNT(dst *mat.Dense, a, b mat.Matrix) {
+// mulNT sets dst = alpha·a·bᵀ (a is m x k, b is n x k).
+func mulNT(dst *mat.Dense, alpha float64, a, b mat.Matrix) {
 	ad, ok1 := a.(*mat.Dense)
 	bd, ok2 := b.(*mat.Dense)
 	if !ok1 || !ok2 {
 		dst.Mul(a, b.T())
+		dst.Scale(alpha, dst)
 		return
 	}
 	ar, br, cr := ad.RawMatrix(), bd.RawMatrix(), dst.RawMatrix()
-	linalg.MulNT(ar.Rows, br.Rows, ar.Cols, ar.Data, ar.Stride, br.Data, br.Stride, cr.Data, cr.Stride, nil)
+	linalg.MulNT(ar.Rows, br.Rows, ar.Cols, alpha, ar.Data, ar.Stride, br.Data, br.Stride, cr.Data, cr.Stride, nil)
 }

@@ -164,6 +164,7 @@ func MultiHeadAttentionInto(reuse *MHATrace, x *mat.Dense, w *MHAWeights, mask M
 		allowed = NewBoolMatrix(t, t, false)
 	}
 	mask.AllowedInto(allowed)
+	open := mask.IsEmpty() // nothing blocked
 	dk := w.HeadWidth()
 	tr.Heads = make([]HeadTrace, w.Heads)
 	for h := range tr.Heads {
@@ -198,7 +199,7 @@ func MultiHeadAttentionInto(reuse *MHATrace, x *mat.Dense, w *MHAWeights, mask M
 			ApplyRotary(head.Q)
 			ApplyRotary(head.K)
 		}
-		if err := head.compute(head.Q, head.K, head.V); err != nil {
+		if err := head.compute(head.Q, head.K, head.V, open); err != nil {
 			return nil, err
 		}
 		tr.Heads[h] = head

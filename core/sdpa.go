@@ -70,26 +70,31 @@ func ScaledDotProductAttention(q, k, v mat.Matrix, mask Mask, scale float64) (*A
 		BlockedRows: make([]bool, tq),
 	}
 	mask.AllowedInto(a.Allowed)
-	if err := a.compute(q, k, v); err != nil {
+	if err := a.compute(q, k, v, allTrue(a.Allowed.Data)); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// compute fills Scores, Weights, Output and BlockedRows from Allowed and Scale.
-func (a *Attention) compute(q, k, v mat.Matrix) error {
-	mulNT(a.Scores, q, k) // (T_q x d_k)·(d_k x T_k) = T_q x T_k
-	sc := a.Scores.RawMatrix()
-	for i := 0; i < sc.Rows; i++ {
-		linalg.Scale(sc.Data[i*sc.Stride:i*sc.Stride+sc.Cols], a.Scale)
-	}
-	if err := checkFinite("scores", a.Scores); err != nil {
-		return inputErr("q", "values too large: Q·Kᵀ·scale overflows float64")
-	}
+// compute fills Scores, Weights, Output and BlockedRows from Allowed and
+// Scale. open tells that Allowed is all true (no mask), which skips the
+// per-cell mask checks.
+func (a *Attention) compute(q, k, v mat.Matrix, open bool) error {
+	mulNT(a.Scores, a.Scale, q, k) // (T_q x d_k)·(d_k x T_k)·scale = T_q x T_k
 	tq, _ := a.Scores.Dims()
-	open := allTrue(a.Allowed.Data) // no mask: skip the per-row check
 	for i := 0; i < tq; i++ {
-		a.BlockedRows[i] = !maskedSoftmaxRow(a.Scores.RawRowView(i), a.Allowed.Row(i), a.Weights.RawRowView(i), open)
+		s, w := a.Scores.RawRowView(i), a.Weights.RawRowView(i)
+		maxScore, finite := linalg.MaxFinite(s)
+		if !finite {
+			return inputErr("q", "values too large: Q·Kᵀ·scale overflows float64")
+		}
+		if open {
+			sum := linalg.ExpShiftSum(w, s, maxScore) // >= 1: the maximum gives e^0
+			linalg.Scale(w, 1/sum)
+			a.BlockedRows[i] = false
+			continue
+		}
+		a.BlockedRows[i] = !maskedSoftmaxRow(s, a.Allowed.Row(i), w, false)
 	}
 	mulNN(a.Output, a.Weights, v) // (T_q x T_k)·(T_k x d_v) = T_q x d_v
 	if err := checkFinite("output", a.Output); err != nil {

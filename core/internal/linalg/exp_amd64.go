@@ -52,3 +52,8 @@ func scaleAVX(s *float64, n int, f float64)
 
 //go:noescape
 func finiteSumAVX(s *float64, n int) float64
+
+func maxFinite4(s []float64) (float64, float64) { return maxFiniteAVX(&s[0], len(s), math.Inf(-1)) }
+
+//go:noescape
+func maxFiniteAVX(s *float64, n int, init float64) (m, bad float64)

@@ -4,6 +4,36 @@
 // dst[j] = exp(src[j]-shift), returns the sum. n is a positive multiple of 4.
 // x = src-shift; k = round(x·log2e); r = x - k·ln2 (two parts);
 // e^r by Horner (Taylor to r^13, FMA); e^x = e^r · 2^k; x < -708 gives 0.
+// Two independent chains (8 values) per iteration hide the FMA latency.
+#define EXPSTEP(X, K, R, P, I, M) \
+	VSUBPD  Y15, X, X \
+	VMULPD  0(R8), X, K \
+	VROUNDPD $0, K, K \
+	VMOVAPD X, R \
+	VFMADD231PD 32(R8), K, R \
+	VFMADD231PD 64(R8), K, R \
+	VMOVUPD 160(R8), P \
+	VFMADD213PD 192(R8), R, P \
+	VFMADD213PD 224(R8), R, P \
+	VFMADD213PD 256(R8), R, P \
+	VFMADD213PD 288(R8), R, P \
+	VFMADD213PD 320(R8), R, P \
+	VFMADD213PD 352(R8), R, P \
+	VFMADD213PD 384(R8), R, P \
+	VFMADD213PD 416(R8), R, P \
+	VFMADD213PD 448(R8), R, P \
+	VFMADD213PD 480(R8), R, P \
+	VFMADD213PD 512(R8), R, P \
+	VFMADD213PD 544(R8), R, P \
+	VFMADD213PD 576(R8), R, P \
+	VCVTPD2DQY K, I \
+	VPMOVSXDQ I, K \
+	VPADDQ  128(R8), K, K \
+	VPSLLQ  $52, K, K \
+	VMULPD  K, P, P \
+	VCMPPD  $1, 96(R8), X, M \
+	VANDNPD P, M, P
+
 TEXT ·expShiftSumAVX(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
@@ -11,46 +41,35 @@ TEXT ·expShiftSumAVX(SB), NOSPLIT, $0-48
 	VBROADCASTSD shift+24(FP), Y15
 	MOVQ consts+32(FP), R8
 	VXORPD Y14, Y14, Y14          // sum
-	VMOVUPD 0(R8), Y13            // log2e
-	VMOVUPD 96(R8), Y12           // expMin
-	VMOVUPD 128(R8), Y11          // 1023
+	VXORPD Y13, Y13, Y13          // second sum
+	CMPQ CX, $8
+	JLT  one
 
-loop:
+two:
 	VMOVUPD (SI), Y0
-	VSUBPD  Y15, Y0, Y0           // x = src - shift
-	VMULPD  Y13, Y0, Y1           // x·log2e
-	VROUNDPD $0, Y1, Y1           // k = round to nearest
-	VMOVAPD Y0, Y2
-	VFMADD231PD 32(R8), Y1, Y2    // r = x - k·ln2hi
-	VFMADD231PD 64(R8), Y1, Y2    // r -= k·ln2lo
-	VMOVUPD 160(R8), Y3           // p = 1/13!
-	VFMADD213PD 192(R8), Y2, Y3   // p = p·r + 1/12!
-	VFMADD213PD 224(R8), Y2, Y3
-	VFMADD213PD 256(R8), Y2, Y3
-	VFMADD213PD 288(R8), Y2, Y3
-	VFMADD213PD 320(R8), Y2, Y3
-	VFMADD213PD 352(R8), Y2, Y3
-	VFMADD213PD 384(R8), Y2, Y3
-	VFMADD213PD 416(R8), Y2, Y3
-	VFMADD213PD 448(R8), Y2, Y3
-	VFMADD213PD 480(R8), Y2, Y3
-	VFMADD213PD 512(R8), Y2, Y3
-	VFMADD213PD 544(R8), Y2, Y3   // p·r + 1/1!
-	VFMADD213PD 576(R8), Y2, Y3   // p·r + 1/0!
-	VCVTPD2DQY Y1, X4             // k as int32
-	VPMOVSXDQ X4, Y4              // k as int64
-	VPADDQ  Y11, Y4, Y4           // k + 1023
-	VPSLLQ  $52, Y4, Y4           // 2^k
-	VMULPD  Y4, Y3, Y3            // e^r · 2^k
-	VCMPPD  $1, Y12, Y0, Y5       // x < expMin (false for NaN: callers pass finite scores)
-	VANDNPD Y3, Y5, Y3            // flush to 0
+	VMOVUPD 32(SI), Y6
+	EXPSTEP(Y0, Y1, Y2, Y3, X4, Y5)
+	EXPSTEP(Y6, Y7, Y8, Y9, X10, Y11)
+	VMOVUPD Y3, (DI)
+	VMOVUPD Y9, 32(DI)
+	VADDPD  Y3, Y14, Y14
+	VADDPD  Y9, Y13, Y13
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $8, CX
+	CMPQ CX, $8
+	JGE  two
+
+one:
+	TESTQ CX, CX
+	JZ    sum
+	VMOVUPD (SI), Y0
+	EXPSTEP(Y0, Y1, Y2, Y3, X4, Y5)
 	VMOVUPD Y3, (DI)
 	VADDPD  Y3, Y14, Y14
-	ADDQ $32, SI
-	ADDQ $32, DI
-	SUBQ $4, CX
-	JNZ  loop
 
+sum:
+	VADDPD Y13, Y14, Y14
 	VEXTRACTF128 $1, Y14, X0
 	VADDPD X0, X14, X0
 	VHADDPD X0, X0, X0
@@ -114,5 +133,55 @@ finiteloop:
 	VADDPD X1, X0, X1
 	VHADDPD X1, X1, X1
 	MOVSD X1, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func maxFiniteAVX(s *float64, n int, init float64) (m, bad float64)
+// m: largest value ignoring NaN, starting from init; bad: sum of x-x, which is
+// 0 when every x is finite and NaN otherwise. n is a positive multiple of 4.
+TEXT ·maxFiniteAVX(SB), NOSPLIT, $0-40
+	MOVQ s+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSD init+16(FP), Y1
+	VMOVAPD Y1, Y3
+	VXORPD Y2, Y2, Y2
+	VXORPD Y4, Y4, Y4
+	CMPQ CX, $8
+	JLT  mfone
+
+mftwo:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y5
+	VMAXPD  Y1, Y0, Y1
+	VMAXPD  Y3, Y5, Y3
+	VSUBPD  Y0, Y0, Y0
+	VSUBPD  Y5, Y5, Y5
+	VADDPD  Y0, Y2, Y2
+	VADDPD  Y5, Y4, Y4
+	ADDQ $64, SI
+	SUBQ $8, CX
+	CMPQ CX, $8
+	JGE  mftwo
+
+mfone:
+	TESTQ CX, CX
+	JZ    mfdone
+	VMOVUPD (SI), Y0
+	VMAXPD  Y1, Y0, Y1
+	VSUBPD  Y0, Y0, Y0
+	VADDPD  Y0, Y2, Y2
+
+mfdone:
+	VMAXPD  Y3, Y1, Y1
+	VADDPD  Y4, Y2, Y2
+	VEXTRACTF128 $1, Y1, X0
+	VMAXPD X1, X0, X1
+	VPERMILPD $1, X1, X0
+	VMAXPD X1, X0, X1
+	MOVSD X1, m+24(FP)
+	VEXTRACTF128 $1, Y2, X0
+	VADDPD X2, X0, X2
+	VHADDPD X2, X2, X2
+	MOVSD X2, bad+32(FP)
 	VZEROUPPER
 	RET

@@ -9,3 +9,5 @@ func expShiftSum4(dst, src []float64, shift float64) float64 { panic("unreachabl
 func max4(s []float64) float64       { panic("unreachable") }
 func scale4(s []float64, f float64)  { panic("unreachable") }
 func finiteSum4(s []float64) float64 { panic("unreachable") }
+
+func maxFinite4(s []float64) (float64, float64) { panic("unreachable") }

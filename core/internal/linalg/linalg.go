@@ -40,10 +40,11 @@ func MulNN(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64,
 	mulNN(m, n, k, a, lda, b, ldb, c, ldc)
 }
 
-// MulNT sets C = A·Bᵀ. A is m x k (lda), B is n x k (ldb), C is m x n (ldc).
+// MulNT sets C = alpha·A·Bᵀ. A is m x k (lda), B is n x k (ldb), C is m x n
+// (ldc). alpha is applied to Bᵀ as it is transposed, so it costs nothing.
 // scratch, if it holds at least k·n values, is used for Bᵀ; otherwise a
 // buffer is allocated.
-func MulNT(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, scratch []float64) {
+func MulNT(m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, scratch []float64) {
 	check("b", b, n, k, ldb)
 	bt := scratch
 	if len(bt) < k*n {
@@ -53,7 +54,7 @@ func MulNT(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64,
 	for j := 0; j < n; j++ { // Bᵀ: k x n
 		row := b[j*ldb : j*ldb+k]
 		for p, v := range row {
-			bt[p*n+j] = v
+			bt[p*n+j] = alpha * v
 		}
 	}
 	MulNN(m, n, k, a, lda, bt, n, c, ldc)

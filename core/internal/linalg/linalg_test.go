@@ -52,8 +52,8 @@ func TestMulNNAndNT(t *testing.T) {
 			ldbt := c.k + c.pad
 			bt := random(r, max(c.n*ldbt, 1))
 			cm2 := random(r, max(c.m*ldc, 1))
-			MulNT(c.m, c.n, c.k, a, lda, bt, ldbt, cm2, ldc, nil)
-			want2 := naive(c.m, c.n, c.k, a, lda, func(p, j int) float64 { return bt[j*ldbt+p] })
+			MulNT(c.m, c.n, c.k, 0.5, a, lda, bt, ldbt, cm2, ldc, nil)
+			want2 := naive(c.m, c.n, c.k, a, lda, func(p, j int) float64 { return 0.5 * bt[j*ldbt+p] })
 			compare(t, "MulNT", c.m, c.n, cm2, ldc, want2)
 		})
 	}

@@ -50,3 +50,20 @@ func AllFinite(s []float64) bool {
 	}
 	return s0+s1+s2+s3 == 0
 }
+
+// MaxFinite returns Max(s) and AllFinite(s) in one pass.
+func MaxFinite(s []float64) (float64, bool) {
+	m, bad := math.Inf(-1), 0.0
+	j := 0
+	if n4 := len(s) &^ 3; n4 > 0 && hasVectorExp {
+		m, bad = maxFinite4(s[:n4])
+		j = n4
+	}
+	for _, v := range s[j:] {
+		if v > m {
+			m = v
+		}
+		bad += v - v
+	}
+	return m, bad == 0
+}

@@ -21,6 +21,8 @@ func TestVectorHelpers(t *testing.T) {
 		{"NaN ignored by max, not finite", []float64{nan, 1, 2, 3, 4, 0, 0, 0}, 4, false},
 		{"+Inf", []float64{0, 0, 0, 0, 0, inf, 0, 0}, inf, false},
 		{"-Inf in the tail", []float64{0, 0, 0, 0, -inf}, 0, false},
+		{"long, max in the second half", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 30, 13, 14, 15, 16, 17, 18, 19, 20, 21}, 30, true},
+		{"long, NaN in the second vector", []float64{1, 2, 3, 4, 5, nan, 7, 8, 9, 10, 11, 12, 13}, 13, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -29,6 +31,9 @@ func TestVectorHelpers(t *testing.T) {
 			}
 			if got := AllFinite(c.s); got != c.finite {
 				t.Errorf("AllFinite = %v, want %v", got, c.finite)
+			}
+			if m, ok := MaxFinite(c.s); m != c.max || ok != c.finite {
+				t.Errorf("MaxFinite = %v, %v, want %v, %v", m, ok, c.max, c.finite)
 			}
 			s := append([]float64(nil), c.s...)
 			Scale(s, 0.5)
