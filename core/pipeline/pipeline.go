@@ -128,6 +128,7 @@ func (r *Runner) RunTokens(cfg Config, toks []tokenize.Token) (*Trace, error) {
 	for i, tok := range toks {
 		copy(tr.Embeddings.RawRowView(i), r.embedding(tok, d, cfg.Seed))
 	}
+	r.pruneEmbeddings(toks)
 	var err error
 	tr.PE, err = r.positions(core.Reuse(spare.PE, t, d), cfg) // T x d_model
 	if err != nil {
@@ -209,6 +210,24 @@ func (r *Runner) embedding(tok tokenize.Token, d int, seed int64) []float64 {
 		r.embeddings[tok.Text] = e
 	}
 	return e
+}
+
+// pruneEmbeddings keeps the embedding cache in proportion to the text: once
+// it holds many more tokens than the text uses (every keystroke makes new
+// token strings), it keeps only the text's own, in a new map (a Go map never
+// gives back the room of deleted entries), so memory stays flat however long
+// a learner types.
+func (r *Runner) pruneEmbeddings(toks []tokenize.Token) {
+	if len(r.embeddings) <= 2*len(toks)+64 {
+		return
+	}
+	kept := make(map[string][]float64, len(toks))
+	for _, t := range toks {
+		if e, ok := r.embeddings[t.Text]; ok {
+			kept[t.Text] = e
+		}
+	}
+	r.embeddings = kept
 }
 
 // Embedding returns the d_model-wide embedding of a token: seeded values in

@@ -4,5 +4,3 @@ func wasmSection(o *options, e *env) ([]Row, error)   { return nil, nil }
 func editSection(o *options, e *env) ([]Row, error)   { return nil, nil }
 func idleSection(o *options, e *env) ([]Row, error)   { return nil, nil }
 func sizeSection(o *options, e *env) ([]Row, error)   { return nil, nil }
-func memorySection(o *options, e *env) ([]Row, error) { return nil, nil }
-func memoryChild(edits int) error                     { return nil }
