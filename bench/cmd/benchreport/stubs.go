@@ -1,6 +1,5 @@
 package main
 
-func wasmSection(o *options, e *env) ([]Row, error)   { return nil, nil }
-func editSection(o *options, e *env) ([]Row, error)   { return nil, nil }
-func idleSection(o *options, e *env) ([]Row, error)   { return nil, nil }
-func sizeSection(o *options, e *env) ([]Row, error)   { return nil, nil }
+func wasmSection(o *options, e *env) ([]Row, error) { return nil, nil }
+func editSection(o *options, e *env) ([]Row, error) { return nil, nil }
+func idleSection(o *options, e *env) ([]Row, error) { return nil, nil }
