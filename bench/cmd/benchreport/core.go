@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"github.com/attnviz/attnviz/bench/torchref"
 	"github.com/attnviz/attnviz/bench/workload"
@@ -30,27 +29,6 @@ func minSeconds(o *options) float64 {
 	return 1.0
 }
 
-// timePerOp returns the fastest of 10 rounds of the mean time of one call,
-// each round lasting about minSeconds/10: the least disturbed round on a
-// shared machine (the same method as torch_ref.py).
-func timePerOp(minSeconds float64, fn func()) float64 {
-	const rounds = 10
-	fn()
-	t0 := time.Now()
-	fn()
-	once := math.Max(float64(time.Since(t0)), 100)
-	n := max(1, int(minSeconds/rounds*1e9/once))
-	best := math.Inf(1)
-	for range rounds {
-		t0 := time.Now()
-		for i := 0; i < n; i++ {
-			fn()
-		}
-		best = math.Min(best, float64(time.Since(t0))/float64(n))
-	}
-	return best
-}
-
 // nativeTimes times pipeline.Runner.Run natively for every shape, with
 // GOMAXPROCS = o.threads.
 func nativeTimes(o *options, ss []workload.Shape) (map[workload.Shape]float64, error) {
@@ -61,7 +39,7 @@ func nativeTimes(o *options, ss []workload.Shape) (map[workload.Shape]float64, e
 		cfg, text := workload.Config(s), workload.Text(s.T)
 		r := pipeline.Runner{Reuse: true} // as the app runs it: edits reuse the buffers
 		var err error
-		out[s] = timePerOp(minSeconds(o)/2, func() {
+		out[s] = workload.TimePerOp(minSeconds(o)/2, func() {
 			if _, e := r.Run(cfg, text); e != nil {
 				err = e
 			}

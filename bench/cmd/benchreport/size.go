@@ -77,3 +77,8 @@ func sizeSection(o *options, e *env) ([]Row, error) {
 		{Item: "5", What: "wasm size, gzip -9", Value: mb(ag), Reference: mb(mg), Ratio: float64(ag) / float64(mg), Target: 1.5},
 	}, nil
 }
+
+func execOutput(name string, args ...string) (string, error) {
+	out, err := exec.Command(name, args...).Output()
+	return string(out), err
+}

@@ -1,5 +1,4 @@
 package main
 
-func wasmSection(o *options, e *env) ([]Row, error) { return nil, nil }
 func editSection(o *options, e *env) ([]Row, error) { return nil, nil }
 func idleSection(o *options, e *env) ([]Row, error) { return nil, nil }

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// wasmSection times the same text-to-trace runs as the core section,
+// compiled to wasm (bench/cmd/wasmbench), inside headless Chromium, and
+// compares them with the native times of this run.
+func wasmSection(o *options, e *env) ([]Row, error) {
+	ss := shapes(o)
+	native := nativeCache
+	if native == nil {
+		var err error
+		if native, err = nativeTimes(o, ss); err != nil {
+			return nil, err
+		}
+	}
+	dir := filepath.Join(o.work, "wasmbench")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := goBuild(o, "js", "wasm", filepath.Join(dir, "bench.wasm"), "./bench/cmd/wasmbench", wasmBuildFlags...); err != nil {
+		return nil, err
+	}
+	wasmExec, err := wasmExecJS()
+	if err != nil {
+		return nil, err
+	}
+	for src, dst := range map[string]string{
+		wasmExec: "wasm_exec.js",
+		filepath.Join(o.root, "bench", "cmd", "wasmbench", "index.html"): "index.html",
+	} {
+		if err := copyFile(src, filepath.Join(dir, dst)); err != nil {
+			return nil, err
+		}
+	}
+	url, stop, err := serveDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	b, err := startBrowser(o)
+	if err != nil {
+		return nil, err
+	}
+	defer b.cancel()
+	seconds := 0.5
+	query := fmt.Sprintf("?seconds=%g", seconds)
+	if o.smoke {
+		seconds = 0.05
+		query = fmt.Sprintf("?smoke=1&seconds=%g", seconds)
+	}
+	if err := b.open(url + "index.html" + query); err != nil {
+		return nil, err
+	}
+	if err := b.waitJS(5*time.Minute, "window.benchResult !== undefined || window.benchError !== undefined"); err != nil {
+		return nil, err
+	}
+	if msg, _ := evalJS[string](b, 10*time.Second, "String(window.benchError || '')"); msg != "" {
+		return nil, fmt.Errorf("wasm bench: %s", msg)
+	}
+	raw, err := evalJS[string](b, 10*time.Second, "window.benchResult")
+	if err != nil {
+		return nil, err
+	}
+	var res []struct {
+		Shape string  `json:"shape"`
+		NS    float64 `json:"ns"`
+	}
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		return nil, fmt.Errorf("wasm bench result %q: %v", raw, err)
+	}
+	byName := map[string]float64{}
+	for _, r := range res {
+		byName[r.Shape] = r.NS
+	}
+	e.fact("wasm: bench/cmd/wasmbench (the same pipeline.Runner runs, GOOS=js GOARCH=wasm, built like `make wasm`) timed in headless Chromium (%s) with the same best-of-rounds method; native = the core section's attnviz figures",
+		"chromium "+fmt.Sprint(chromiumFlags))
+	var rows []Row
+	for _, s := range ss {
+		w, ok := byName[s.String()]
+		if !ok {
+			return rows, fmt.Errorf("wasm bench has no result for %s", s)
+		}
+		rows = append(rows, Row{Item: "2", What: fmt.Sprintf("browser (wasm) vs native %s", s),
+			Value: fmtDur(w), Reference: fmtDur(native[s]), Ratio: w / native[s], Target: 4})
+	}
+	return rows, nil
+}
