@@ -142,13 +142,29 @@ func (q *keyQueue) listen(win js.Value) {
 		case "Tab", "F1", "F2", "F11", "PageUp", "PageDown", "ArrowUp", "ArrowDown":
 			e.Call("preventDefault")
 		}
-		// A printable key that no text field receives (the hidden field of
-		// exp/textinput is not focused yet): the game types it itself.
-		active := win.Get("document").Get("activeElement")
-		typed := len([]rune(key)) == 1 && !ctrl && !(active.Truthy() && active.Get("id").String() == "ebitengine-textinput")
+		// A plain printable key: the game types it itself, in order with
+		// the editing keys, and the hidden IME field of exp/textinput does
+		// not see it. That field still gets IME composition (isComposing,
+		// "Process", dead keys) and paste, which are single input events;
+		// it can take only one commit per tick, so a fast burst of plain
+		// keys (a test, a barcode scanner) would otherwise lose characters.
+		typed := len([]rune(key)) == 1 && !ctrl
+		if typed {
+			e.Call("preventDefault")
+		}
 		q.mu.Lock()
 		q.events = append(q.events, ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
 		q.mu.Unlock()
+		return nil
+	}), true)
+	// The text of a plain key can also arrive as a keypress ("char" events
+	// of DevTools key input do): the game typed it already.
+	win.Call("addEventListener", "keypress", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		ctrl := e.Get("ctrlKey").Bool() || e.Get("altKey").Bool() || e.Get("metaKey").Bool()
+		if !e.Get("isComposing").Truthy() && len([]rune(e.Get("key").String())) == 1 && !ctrl {
+			e.Call("preventDefault")
+		}
 		return nil
 	}), true)
 }

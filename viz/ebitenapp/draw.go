@@ -289,16 +289,22 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 	// Blocked cells: hatched, never just dark.
 	if h.Blocked != nil && p.CellW >= 3 && p.CellH >= 3 {
 		hc := color.RGBA{0x20, 0x20, 0x20, 0xff}
-		if h.Kind == viz.MaskMap {
+		switch h.Kind {
+		case viz.MaskMap:
 			hc = color.RGBA{0xf0, 0xf0, 0xf0, 0xff}
+		case viz.Signed: // scores stay readable under a lighter hatch
+			hc = color.RGBA{0x10, 0x10, 0x10, 0x70}
 		}
 		g.drawHatch(screen, p, h.BlockedRuns(), hc)
 	}
 
-	// Numbers inside the cells when they are large enough.
-	cf := g.fonts.face(math.Min(a.L.Small, p.CellH*0.55))
-	if p.CellW >= 30*u && p.CellH >= 15*u && h.Kind != viz.MaskMap {
-		fh := math.Min(a.L.Small, p.CellH*0.55)
+	// Numbers inside the cells when they are large enough, in the lower
+	// half: the centre of every cell keeps its pure colormap colour (tests
+	// and colour pickers sample it).
+	if p.CellW >= 30*u && p.CellH >= 26*u && h.Kind != viz.MaskMap {
+		fh := math.Round(math.Min(a.L.Small, p.CellH*0.36))
+		cf := g.fonts.face(fh)
+		off := math.Max(3*u, p.CellH*0.08)
 		for i := 0; i < p.Rows; i++ {
 			for j := 0; j < p.Cols; j++ {
 				if h.IsBlocked(i, j) && h.Kind == viz.Weights {
@@ -306,11 +312,11 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 				}
 				s := viz.CellText(h.At(i, j))
 				w := text.Advance(s, cf)
-				if w > p.CellW-2*u {
+				if w > p.CellW-4*u {
 					continue
 				}
 				x := p.Grid.X + (float64(j)+0.5)*p.CellW - w/2
-				y := p.Grid.Y + (float64(i)+0.5)*p.CellH - fh*0.62
+				y := p.Grid.Y + (float64(i)+0.5)*p.CellH + off
 				drawText(screen, s, cf, x, y, viz.TextOn(h.Color(i, j)))
 			}
 		}
@@ -351,7 +357,7 @@ func (g *Game) drawHatch(screen *ebiten.Image, p *viz.Panel, runs [][3]int, c co
 	if len(runs) == 0 {
 		return
 	}
-	cr, cg, cb := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255
+	cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
 	const maxQuads = ebiten.MaxVertexCount / 4
 	vs := make([]ebiten.Vertex, 0, 4*min(len(runs), maxQuads))
 	is := make([]uint16, 0, 6*min(len(runs), maxQuads))
@@ -372,7 +378,7 @@ func (g *Game) drawHatch(screen *ebiten.Image, p *viz.Panel, runs [][3]int, c co
 		y1 := float32(p.Grid.Y + float64(r[0]+1)*p.CellH)
 		n := uint16(len(vs))
 		for _, pt := range [4][2]float32{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {
-			vs = append(vs, ebiten.Vertex{DstX: pt[0], DstY: pt[1], SrcX: pt[0] / ps, SrcY: pt[1] / ps, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+			vs = append(vs, ebiten.Vertex{DstX: pt[0], DstY: pt[1], SrcX: pt[0] / ps, SrcY: pt[1] / ps, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca})
 		}
 		is = append(is, n, n+1, n+2, n+1, n+3, n+2)
 		if len(vs) >= 4*maxQuads-4 || len(vs) >= 65532 {

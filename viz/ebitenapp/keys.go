@@ -10,8 +10,8 @@ type KeyEvent struct {
 	Key   string
 	Shift bool
 	Ctrl  bool // Ctrl, Alt or Meta held: not a shortcut, not typing
-	// Type: a printable key that no text field received; while typing,
-	// the game inserts Key itself.
+	// Type: a plain printable key the host kept from the IME text field;
+	// while typing, the game inserts Key itself (else it is a shortcut).
 	Type bool
 }
 
