@@ -37,6 +37,7 @@ type App struct {
 	Custom   *core.BoolMatrix // the custom mask (T x T), kept across edits
 	Help     bool             // help overlay shown
 	Editing  bool             // typed keys go to the text (false: keys are shortcuts)
+	SelAll   bool             // the whole text is selected (Ctrl+A): typing replaces it
 
 	Trace       *pipeline.Trace // nil until the first Sync
 	Tokens      []tokenize.Token
@@ -204,6 +205,7 @@ func (a *App) SetText(s string) { _ = a.Set("text", s) }
 // ReplaceText sets the text and cursor (from a text field).
 func (a *App) ReplaceText(s string, cursor int) {
 	if s != a.S.Text {
+		a.SelAll = false
 		a.S.Text = s
 		a.SelToken = -1
 		a.dirty = true
@@ -212,15 +214,34 @@ func (a *App) ReplaceText(s string, cursor int) {
 	a.limitText()
 }
 
+// SelectAll selects the whole text: the next typed text replaces it and
+// Backspace or Delete clears it.
+func (a *App) SelectAll() {
+	a.SelAll = a.S.Text != ""
+	a.layDirty = true
+}
+
+// takeSelection clears a select-all selection, deleting the text; it
+// reports whether there was one.
+func (a *App) takeSelection() bool {
+	if !a.SelAll {
+		return false
+	}
+	a.SelAll = false
+	a.ReplaceText("", 0)
+	return true
+}
+
 // Insert types s at the cursor.
 func (a *App) Insert(s string) {
+	a.takeSelection()
 	t := a.S.Text
 	a.ReplaceText(t[:a.Cursor]+s+t[a.Cursor:], a.Cursor+len(s))
 }
 
 // Backspace deletes the character before the cursor.
 func (a *App) Backspace() {
-	if a.Cursor == 0 {
+	if a.takeSelection() || a.Cursor == 0 {
 		return
 	}
 	_, n := utf8.DecodeLastRuneInString(a.S.Text[:a.Cursor])
@@ -230,7 +251,7 @@ func (a *App) Backspace() {
 
 // Delete deletes the character after the cursor.
 func (a *App) Delete() {
-	if a.Cursor >= len(a.S.Text) {
+	if a.takeSelection() || a.Cursor >= len(a.S.Text) {
 		return
 	}
 	_, n := utf8.DecodeRuneInString(a.S.Text[a.Cursor:])
@@ -240,6 +261,7 @@ func (a *App) Delete() {
 
 // MoveCursor moves the cursor by whole characters (negative: left).
 func (a *App) MoveCursor(by int) {
+	a.SelAll = false
 	for ; by < 0 && a.Cursor > 0; by++ {
 		_, n := utf8.DecodeLastRuneInString(a.S.Text[:a.Cursor])
 		a.Cursor -= n
@@ -251,8 +273,8 @@ func (a *App) MoveCursor(by int) {
 }
 
 // CursorHome and CursorEnd jump to the ends of the text.
-func (a *App) CursorHome() { a.Cursor = 0 }
-func (a *App) CursorEnd()  { a.Cursor = len(a.S.Text) }
+func (a *App) CursorHome() { a.Cursor, a.SelAll = 0, false }
+func (a *App) CursorEnd()  { a.Cursor, a.SelAll = len(a.S.Text), false }
 
 // SelectToken selects token chip i (out of range: none) and puts the
 // cursor after it.
@@ -416,7 +438,7 @@ func textConditions(text string, toks []tokenize.Token, s Settings) []string {
 			pad = pad || t.IsPad()
 		}
 		if !pad {
-			out = append(out, "padding mask: no <pad> tokens in the text, so nothing is blocked (type <pad>)")
+			out = append(out, "padding mask: no <pad> tokens in the text, so padding blocks nothing (type <pad> tokens)")
 		}
 	}
 	rtl, pict := false, false

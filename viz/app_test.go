@@ -47,6 +47,10 @@ func TestTextActions(t *testing.T) {
 		{"end after home", "abc", func(a *App) { a.CursorHome(); a.CursorEnd(); a.Insert("d") }, "abcd", 4, "abcd"},
 		{"delete everything", "a", func(a *App) { a.Backspace() }, "", 0, ""},
 		{"replace from field", "x", func(a *App) { a.ReplaceText("dog bit", 3) }, "dog bit", 3, "dog|bit"},
+		{"select all then type replaces", "the cat", func(a *App) { a.SelectAll(); a.Insert("a") }, "a", 1, "a"},
+		{"select all then delete clears", "the cat", func(a *App) { a.SelectAll(); a.Delete() }, "", 0, ""},
+		{"select all then backspace clears", "the cat", func(a *App) { a.SelectAll(); a.Backspace() }, "", 0, ""},
+		{"arrow drops the selection", "ab", func(a *App) { a.SelectAll(); a.MoveCursor(-1); a.Insert("x") }, "axb", 2, "axb"},
 	} {
 		a := newApp(t, tc.text)
 		tc.act(a)

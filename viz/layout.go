@@ -274,7 +274,11 @@ func computeLayout(in layoutInput) *Layout {
 	}
 
 	// Status line at the bottom: formula of the hovered panel and value.
-	l.Status = Rect{pad, in.H - pad - 2*l.Line, in.W - 2*pad, 2 * l.Line}
+	statusLines := 2.0
+	if in.Settings.Present {
+		statusLines = 1 // bigger type: the value shows in the tooltip only
+	}
+	l.Status = Rect{pad, in.H - pad - statusLines*l.Line, in.W - 2*pad, statusLines * l.Line}
 	mainY, mainH := y, l.Status.Y-gap-y
 	mainW := in.W - 2*pad
 	if mainH < 4*l.Line || mainW < 100*u {
@@ -309,6 +313,11 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 	lbl = math.Min(lbl, 0.2*r.W)
 	head := l.Line // formula line
 	title := l.Line
+	if t > 0 && (r.H-3*(head+title)-2*gap-colLab)/(2*float64(t)) < 28*u {
+		// cramped (presentation mode, small windows): the formulas move to
+		// the status line (hover a panel) and the cells get their room
+		head = 0
+	}
 	fixed := 3*(head+title) + 2*gap
 	// Square cells for the T x T band, cells k times as tall for the others
 	// (k = 1/2 for short texts, down to 1/4 for long ones, where the T x T
@@ -326,7 +335,7 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 			colLab = 0
 			s2 = math.Min((r.H-fixed)/tall, (r.W-lbl-2*gap)/(3*float64(t)))
 		}
-		s2 = math.Max(0, math.Min(s2, 64*u))
+		s2 = math.Max(0, math.Min(s2, 88*u))
 	} else {
 		colLab = 0
 	}

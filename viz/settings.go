@@ -128,6 +128,9 @@ func (s *Settings) Set(name, value string) (note string, err error) {
 		}
 		n.Head = int(h)
 	case "mask":
+		if v == "causal padding" { // "causal+padding" typed into a URL by hand
+			v = "causal+padding"
+		}
 		m, err := pipeline.ParseMask(v)
 		if err != nil {
 			return "", err

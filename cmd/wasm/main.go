@@ -149,7 +149,7 @@ func (q *keyQueue) listen(win js.Value) {
 		// it can take only one commit per tick, so a fast burst of plain
 		// keys (a test, a barcode scanner) would otherwise lose characters.
 		typed := len([]rune(key)) == 1 && !ctrl
-		if typed {
+		if typed || (ctrl && (key == "a" || key == "A")) { // Ctrl+A selects the text, not the page
 			e.Call("preventDefault")
 		}
 		q.mu.Lock()

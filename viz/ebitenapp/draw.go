@@ -138,10 +138,11 @@ func (g *Game) draw(screen *ebiten.Image) {
 	}
 
 	// Pipeline bands: formula line and token labels of the rows.
-	for bi, b := range l.Bands {
-		drawText(screen, fit(b.Text, small, b.Formula.W), small, b.Formula.X, b.Formula.Y+2*u, th.muted)
+	for _, b := range l.Bands {
+		if b.Formula.H > 0 {
+			drawText(screen, fit(b.Text, small, b.Formula.W), small, b.Formula.X, b.Formula.Y+2*u, th.muted)
+		}
 		g.rowLabels(screen, b, small, th)
-		_ = bi
 	}
 	for i := range l.Panels {
 		g.drawPanel(screen, &l.Panels[i], small, th)
@@ -217,6 +218,10 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 	x := r.X + 8*u
 	if shift < 0 {
 		x -= shift + 0 // partial glyph scrolled out: start a bit right
+	}
+	if a.SelAll {
+		sw := text.Advance(vis, face) + text.Advance(after, face)
+		fillRect(screen, viz.Rect{X: x, Y: ty, W: math.Min(sw, inner), H: l.Line - 2*u}, th.notice)
 	}
 	drawText(screen, vis, face, x, ty, th.fg)
 	cx := x + text.Advance(vis, face)
@@ -453,7 +458,7 @@ func (g *Game) drawStatus(screen *ebiten.Image, face, small text.Face, th theme)
 		line1 = f
 	}
 	drawText(screen, fit(line1, face, s.W), face, s.X, s.Y, th.fg)
-	if len(a.Tip) > 0 {
+	if len(a.Tip) > 0 && s.H >= 2*l.Line {
 		drawText(screen, fit(strings.Join(a.Tip, "   "), small, s.W), small, s.X, s.Y+l.Line+u, th.muted)
 	}
 	// Tooltip next to the pointer.

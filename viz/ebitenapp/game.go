@@ -204,6 +204,11 @@ func (g *Game) handleKeys() {
 		evs = ebitenKeys(nil)
 	}
 	for _, e := range evs {
+		if e.Ctrl && (e.Key == "a" || e.Key == "A") && g.app.Editing {
+			g.app.SelectAll()
+			g.needDraw = true
+			continue
+		}
 		if e.Ctrl && len(e.Key) == 1 {
 			continue // Ctrl+V and friends: the field or the browser handles them
 		}
