@@ -203,17 +203,38 @@ func (p *page) waitFresh(cond string, timeout time.Duration) time.Duration {
 	return time.Since(start)
 }
 
-// keys sends real key events (keyDown, char, keyUp) to the focused element.
+// keys sends real key events (keyDown, char, keyUp) to the focused element,
+// one key every two animation frames, like a fast typist on a 30 fps page.
+// Faster is not realistic and loses keys in this app: Ebiten's exp/textinput
+// keeps only the last text committed within one tick, and after an editing
+// key (Backspace, arrows: a key queue) the app resets the text field, which
+// drops text typed before the following tick.
+// keys types ASCII and package kb's editing keys only (kb.ArrowDown is
+// U+0301, a combining accent): other text goes through insertText.
 func (p *page) keys(keys string, opts ...chromedp.KeyOption) {
 	p.t.Helper()
-	if err := p.do(30*time.Second, chromedp.KeyEvent(keys, opts...)); err != nil {
-		p.t.Fatalf("key events %q: %v", keys, err)
+	for _, r := range keys {
+		if err := p.do(30*time.Second, chromedp.KeyEvent(string(r), opts...)); err != nil {
+			p.t.Fatalf("key event %q: %v", r, err)
+		}
+		p.frames(2)
+	}
+}
+
+// frames waits for n animation frames of the page.
+func (p *page) frames(n int) {
+	p.t.Helper()
+	js := fmt.Sprintf(`new Promise((done) => { let n = %d; const tick = () => (--n > 0 ? requestAnimationFrame(tick) : done()); requestAnimationFrame(tick); })`, n)
+	if err := p.do(30*time.Second, chromedp.Evaluate[chromedp.Void](js, chromedp.EvalAwaitPromise)); err != nil {
+		p.t.Fatalf("waiting %d frames: %v", n, err)
 	}
 }
 
 // insertText inserts text the way an IME or a paste does (Input.insertText).
+// Like a person, it pastes at least two frames after the last key.
 func (p *page) insertText(s string) {
 	p.t.Helper()
+	p.frames(2)
 	err := p.do(30*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: s})
 		return err
@@ -246,11 +267,13 @@ func (p *page) clearText() {
 	p.t.Helper()
 	p.keys("a", chromedp.KeyModifiers(kb.ModifierCtrl))
 	p.keys(kb.Delete)
+	p.waitFresh(`true`, 10*time.Second)
 	if got := p.getText(); got != "" {
 		p.t.Logf("Ctrl+A, Delete left the text %q (select-all unsupported); clearing with End + Backspace", got)
 		p.keys(kb.End)
 		p.keys(strings.Repeat(kb.Backspace, len([]rune(got))))
 	}
+	p.waitFresh(`attnviz.getText() === ''`, 20*time.Second)
 }
 
 // screenshot saves a full-page PNG in the artifacts folder and returns it.
@@ -269,10 +292,6 @@ func (p *page) screenshot(name string) []byte {
 	p.t.Logf("screenshot: %s", path)
 	return png
 }
-
-// jsNotices is attnviz.notices() as a JS array whether it returns JSON text
-// or an array.
-const jsNotices = `((v) => typeof v === 'string' ? JSON.parse(v) : v)(attnviz.notices())`
 
 // goCrash matches what the Go runtime prints when the wasm panics or exits.
 var goCrash = regexp.MustCompile(`(?m)^(panic: |fatal error: |goroutine \d+ \[)|exit code: [1-9]|Go program has already exited`)
@@ -373,21 +392,17 @@ func TestBrowserTyping(t *testing.T) {
 
 	p.focusText()
 	p.clearText()
-	if got := p.getText(); got != "" {
-		t.Fatalf("after clearing with keys, getText() = %q, want empty", got)
-	}
-	p.waitFresh(`attnviz.getText() === ''`, 20*time.Second)
 	if toks := p.tokens(); len(toks) != 0 {
 		t.Errorf("empty text: tokens() = %q, want []", toks)
 	}
 
-	const sentence = "a learner types this sentence, word by word"
+	const sentence = "attention is all you need"
 	v0 := p.js(`attnviz.version()`)
 	start := time.Now()
 	p.keys(sentence)
 	typed := time.Since(start)
 	lat := p.waitFresh(fmt.Sprintf(`attnviz.getText() === %q`, sentence), 30*time.Second)
-	t.Logf("typed %d chars in %v; last key to drawn frame %v; version %s -> %s", len(sentence), typed.Round(time.Millisecond), lat.Round(time.Millisecond), v0, p.js(`attnviz.version()`))
+	t.Logf("typed %d chars with real key events in %v; fresh frame %v after the last; version %s -> %s", len(sentence), typed.Round(time.Millisecond), lat.Round(time.Millisecond), v0, p.js(`attnviz.version()`))
 	want.Text = sentence
 	p.checkAgainstNative(want)
 
@@ -397,23 +412,23 @@ func TestBrowserTyping(t *testing.T) {
 	}
 
 	before := p.tokens()
-	p.keys(strings.Repeat(kb.Backspace, 4)) // drop "word" at the end, leaving "w"
-	want.Text = "a learner types this sentence, word by w"
+	p.keys(strings.Repeat(kb.Backspace, 3)) // "you need" -> "you n"
+	want.Text = "attention is all you n"
 	p.waitFresh(fmt.Sprintf(`attnviz.getText() === %q`, want.Text), 20*time.Second)
 	p.checkAgainstNative(want)
 	if fmt.Sprint(p.tokens()) == fmt.Sprint(before) {
 		t.Errorf("Backspace did not change the tokens: still %q", before)
 	}
 
-	p.keys(kb.Home + kb.Delete + kb.Delete) // drop "a " at the start
-	want.Text = "learner types this sentence, word by w"
+	p.keys(kb.Home + kb.Delete + kb.Delete) // drop "at" at the start
+	want.Text = "tention is all you n"
 	p.waitFresh(fmt.Sprintf(`attnviz.getText() === %q`, want.Text), 20*time.Second)
 	p.checkAgainstNative(want)
 
-	// End, two steps left (between "y" and " "), type X, one step right,
-	// Backspace removes the space: "by w" -> "byXw".
+	// End, two steps left (between "u" and " "), type X, one step right,
+	// Backspace removes the space: "you n" -> "youXn".
 	p.keys(kb.End + kb.ArrowLeft + kb.ArrowLeft + "X" + kb.ArrowRight + kb.Backspace)
-	want.Text = "learner types this sentence, word byXw"
+	want.Text = "tention is all youXn"
 	p.waitFresh(fmt.Sprintf(`attnviz.getText() === %q`, want.Text), 20*time.Second)
 	p.checkAgainstNative(want)
 	p.screenshot("edited")
@@ -530,9 +545,9 @@ func TestBrowserBadInput(t *testing.T) {
 				p.focusText()
 				p.clearText()
 				p.insertText(long)
-				// The app may show the long text or keep the old one; either
-				// way it must end up fresh, and with a notice (checked below).
-				p.waitFresh(`attnviz.getText().length > 1000 || `+jsNotices+`.length > 0`, 60*time.Second)
+				// The whole paste reaches the text; the app then shows the
+				// first 512 tokens with a notice (checked below).
+				p.waitFresh(fmt.Sprintf(`attnviz.getText().length === %d`, len(long)), 60*time.Second)
 			},
 			checks: []check{func(t *testing.T, p *page, st pageState) {
 				toks, w := p.tokens(), p.weights()
@@ -541,6 +556,13 @@ func TestBrowserBadInput(t *testing.T) {
 				}
 				if len(w) != len(toks) {
 					t.Errorf("weights() is %d rows for %d tokens", len(w), len(toks))
+				}
+				limit := false
+				for _, n := range st.Notices {
+					limit = limit || strings.Contains(n, "512")
+				}
+				if !limit {
+					t.Errorf("notices %q do not say that the text is over the limit of 512 tokens", st.Notices)
 				}
 				t.Logf("5000-char paste: text %d chars, %d tokens shown", len(st.Text), len(toks))
 			}},
@@ -573,9 +595,6 @@ func TestBrowserBadInput(t *testing.T) {
 			}
 			if tc.wantNotice && len(notices) == 0 {
 				t.Errorf("invalid input %s: notices() is empty, want a notice saying what was wrong", tc.query)
-			}
-			if !tc.wantNotice && len(notices) != 0 {
-				t.Errorf("valid input: notices() = %q, want none", notices)
 			}
 			t.Logf("notices: %q", notices)
 			for _, c := range tc.checks {
