@@ -69,6 +69,8 @@ type Frame struct {
 	W, H    float64                // screen size in device pixels
 	Scale   float64                // device scale factor (1 on most screens)
 	Measure func(s string) float64 // text width at font size 1 (em units)
+	// HasGlyph reports whether the font draws r (nil: assume it does).
+	HasGlyph func(r rune) bool
 }
 
 // New returns an App for the given settings and start-up notices.
@@ -412,6 +414,25 @@ func (a *App) recompute() {
 		a.SelToken = -1
 	}
 	conds = append(conds, textConditions(a.S.Text, toks, a.S)...)
+	if a.Frame.HasGlyph != nil {
+		var missing []string
+		seen := map[rune]bool{}
+		for _, r := range text {
+			if r > ' ' && !seen[r] && !a.Frame.HasGlyph(r) {
+				seen[r] = true
+				if len(missing) < 4 {
+					missing = append(missing, string(r))
+				}
+			}
+		}
+		if len(seen) > 0 {
+			more := ""
+			if len(seen) > len(missing) {
+				more = " …"
+			}
+			conds = append(conds, "font: "+strings.Join(missing, " ")+more+" not in the built-in font, drawn as boxes; attention is computed all the same")
+		}
+	}
 	a.conds = conds
 	a.version++
 }

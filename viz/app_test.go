@@ -346,3 +346,30 @@ func TestNoticesExpire(t *testing.T) {
 		t.Errorf("after %d ticks: notices %q, changed %v", noticeTicks, a.Notices(), changed)
 	}
 }
+
+func TestMissingGlyphsNotice(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want string // "" = no font notice
+	}{
+		{"plain ascii", ""},
+		{"注意 is attention", "font: 注 意 not in the built-in font"},
+		{"😀😀 a b c d e ✓", "font: 😀 ✓ not in"},
+		{"αβγδεζ", "font: α β γ δ …"},
+	} {
+		s := DefaultSettings()
+		s.Text = tc.text
+		a := New(s, nil)
+		a.SetFrame(Frame{W: 1280, H: 800, Scale: 1, HasGlyph: func(r rune) bool { return r < 0x80 }})
+		a.Sync()
+		got := ""
+		for _, n := range a.Notices() {
+			if strings.HasPrefix(n, "font:") {
+				got = n
+			}
+		}
+		if (tc.want == "") != (got == "") || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%q: font notice %q, want prefix %q", tc.text, got, tc.want)
+		}
+	}
+}

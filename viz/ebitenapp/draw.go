@@ -278,6 +278,16 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 		return
 	}
 	h := a.Heat[p.Heat]
+	if p.ID == "pe" && (a.S.PE == "rope" || a.S.PE == "none") {
+		lab := "none: X = E, no position information"
+		if a.S.PE == "rope" {
+			lab = "rope adds nothing here: it rotates Q and K"
+		}
+		strokeRect(screen, p.Grid, math.Max(1, u), th.line)
+		lab = fit(lab, small, p.Grid.W-8*u)
+		drawText(screen, lab, small, p.Grid.X+(p.Grid.W-text.Advance(lab, small))/2, p.Grid.Y+(p.Grid.H-a.L.Small)/2, th.muted)
+		return
+	}
 	k := texKey{h.ID, -1}
 	if h.ID == "head-weights" {
 		k.head = h.Head
@@ -323,6 +333,23 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 				x := p.Grid.X + (float64(j)+0.5)*p.CellW - w/2
 				y := p.Grid.Y + (float64(i)+0.5)*p.CellH + off
 				drawText(screen, s, cf, x, y, viz.TextOn(h.Color(i, j)))
+			}
+		}
+	}
+
+	// A query row that sees no key says so (its weights are all 0).
+	if h.Kind == viz.Weights && h.ID == "weights" && p.CellH >= a.L.Small*1.1 {
+		for i := 0; i < p.Rows; i++ {
+			all := true
+			for j := 0; j < p.Cols && all; j++ {
+				all = h.IsBlocked(i, j)
+			}
+			if all {
+				lab := fit("no visible key", small, p.Grid.W-4*u)
+				w := text.Advance(lab, small)
+				y := p.Grid.Y + (float64(i)+0.5)*p.CellH - a.L.Small*0.62
+				fillRect(screen, viz.Rect{X: p.Grid.X + (p.Grid.W-w)/2 - 3*u, Y: y - u, W: w + 6*u, H: a.L.Small*1.3 + 2*u}, th.panelBg)
+				drawText(screen, lab, small, p.Grid.X+(p.Grid.W-w)/2, y, th.fg)
 			}
 		}
 	}

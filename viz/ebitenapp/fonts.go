@@ -47,6 +47,13 @@ func (fs *fonts) face(px float64) text.Face {
 	return f
 }
 
+// HasGlyph reports whether the font has a glyph for r.
+func (fs *fonts) HasGlyph(r rune) bool {
+	var b sfnt.Buffer
+	i, err := fs.ttf.GlyphIndex(&b, r)
+	return err == nil && i != 0
+}
+
 // Measure returns a text's width at font size 1.
 func (fs *fonts) Measure(s string) float64 {
 	return text.Advance(s, fs.measure) / 100

@@ -125,7 +125,7 @@ func (g *Game) Update() error {
 	}
 	g.ticks++
 	a := g.app
-	a.SetFrame(viz.Frame{W: float64(g.screenW), H: float64(g.screenH), Scale: g.scale, Measure: g.fonts.Measure})
+	a.SetFrame(viz.Frame{W: float64(g.screenW), H: float64(g.screenH), Scale: g.scale, Measure: g.fonts.Measure, HasGlyph: g.fonts.HasGlyph})
 	if a.L == nil {
 		a.Sync()
 	}
