@@ -374,6 +374,7 @@ func checkScreenshot(t *testing.T, pngPath, layoutPath string, s settings) {
 // and checks that its screenshot shows every head's weights in the
 // sequential colormap at the cells the layout names.
 func TestDesktopHeatmaps(t *testing.T) {
+	freshArtifacts(t)
 	display := startXvfb(t)
 	shared := contractDefaults()
 	shared.Heads, shared.DModel, shared.Mask, shared.PE, shared.Seed, shared.Head = 2, 8, "causal", "learned", 3, 1
@@ -413,6 +414,7 @@ func TestDesktopHeatmaps(t *testing.T) {
 // app runs, xwininfo must list a 1280x800 window and an X-level screenshot
 // of the root window (ImageMagick's import) must show its content.
 func TestDesktopWindow(t *testing.T) {
+	freshArtifacts(t)
 	importBin, xwininfo := lookTool(t, "import"), lookTool(t, "xwininfo")
 	display := startXvfb(t)
 	bin := desktopApp(t)
@@ -437,6 +439,7 @@ func TestDesktopWindow(t *testing.T) {
 
 	geometry := regexp.MustCompile(fmt.Sprintf(`%dx%d\+(-?\d+)\+(-?\d+)`, desktopW, desktopH))
 	var mapped, captured bool
+	var winX, winY int // the window's top-left on the root window
 	var xerr string
 	start := time.Now()
 poll:
@@ -450,6 +453,8 @@ poll:
 			tree, _ := exec.Command(xwininfo, "-display", display, "-root", "-tree").CombinedOutput()
 			if m := geometry.FindStringSubmatch(string(tree)); m != nil {
 				mapped = true
+				winX, _ = strconv.Atoi(m[1])
+				winY, _ = strconv.Atoi(m[2])
 				t.Logf("window mapped after %v: %s", time.Since(start).Round(time.Millisecond), strings.TrimSpace(geometry.FindString(string(tree))))
 			}
 			continue
@@ -484,14 +489,28 @@ poll:
 	if panicTrace.MatchString(out.String()) {
 		t.Fatalf("desktop app printed a crash:\n%s", tail(out.String()))
 	}
-	if _, err := os.Stat(shot); err != nil {
-		t.Errorf("-screenshot file: %v", err)
+	// The window on the X screen shows what the app saved with -screenshot.
+	app, x11 := readPNG(t, shot), readPNG(t, xshot)
+	same, total := 0, 0
+	ab := app.Bounds()
+	for y := ab.Min.Y; y < ab.Max.Y; y += 2 {
+		for x := ab.Min.X; x < ab.Max.X; x += 2 {
+			total++
+			if near(rgbaAt(app, x, y), rgbaAt(x11, x+winX, y+winY), 3) {
+				same++
+			}
+		}
+	}
+	t.Logf("X screenshot at the window's place (%d,%d) equals the -screenshot PNG in %.1f%% of sampled pixels", winX, winY, 100*float64(same)/float64(total))
+	if float64(same) < 0.95*float64(total) {
+		t.Errorf("the window on the X screen and the -screenshot PNG agree in only %d of %d sampled pixels", same, total)
 	}
 }
 
 // TestDesktopBadFlags gives invalid settings flags: the app must say which
 // flag is wrong in one clear line, keep the default, run and exit 0.
 func TestDesktopBadFlags(t *testing.T) {
+	freshArtifacts(t)
 	display := startXvfb(t)
 	tests := []struct {
 		name string

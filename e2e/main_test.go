@@ -89,6 +89,21 @@ func artifactsDir(t testing.TB) string {
 	return dir
 }
 
+// freshArtifacts removes what an earlier run of this test left in the
+// artifacts folder, so every file there is from the last run.
+func freshArtifacts(t testing.TB) {
+	t.Helper()
+	dir := artifactsDir(t)
+	prefix := filepath.Base(artifactPath(t, ""))
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		if name == prefix || strings.HasPrefix(name, prefix+".") || strings.HasPrefix(name, prefix+"_") {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
 // artifactPath names a file in the artifacts folder after the test.
 func artifactPath(t testing.TB, suffix string) string {
 	name := strings.NewReplacer("/", "_", " ", "_", "?", "", "&", "_", "=", "-", "%", "").Replace(t.Name())
