@@ -102,13 +102,14 @@ func run(o options) error {
 		{"idle", idleSection},
 		{"size", sizeSection},
 		{"memory", memorySection},
+		{"profile", profileSection}, // diagnostic: only with -only profile
 	}
 	e := &env{}
 	var rows []Row
 	var failures []string
 	start := time.Now()
 	for _, s := range sections {
-		if len(want) > 0 && !want[s.name] {
+		if len(want) > 0 && !want[s.name] || len(want) == 0 && s.name == "profile" {
 			continue
 		}
 		t0 := time.Now()

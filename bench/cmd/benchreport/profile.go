@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/chromedp"
+)
+
+// profileSection is a diagnostic, run only with -only profile: it samples
+// the page's main thread (JS and wasm, with Go function names: the wasm is
+// built without -s -w) with the DevTools CPU profiler while the app sits
+// idle, and lists where the time goes.
+func profileSection(o *options, e *env) ([]Row, error) {
+	dir := filepath.Join(o.work, "web-profile")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(filepath.Join(o.root, "web"))
+	if err != nil {
+		return nil, err
+	}
+	for _, en := range entries {
+		if en.Type().IsRegular() && !strings.HasPrefix(en.Name(), "main.wasm") {
+			if err := copyFile(filepath.Join(o.root, "web", en.Name()), filepath.Join(dir, en.Name())); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := goBuild(o, "js", "wasm", filepath.Join(dir, "main.wasm"), "./cmd/wasm", "-trimpath"); err != nil {
+		return nil, err
+	}
+	wasmExec, err := wasmExecJS()
+	if err != nil {
+		return nil, err
+	}
+	if err := copyFile(wasmExec, filepath.Join(dir, "wasm_exec.js")); err != nil {
+		return nil, err
+	}
+	base, stop, err := serveDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	b, err := startBrowser(o)
+	if err != nil {
+		return nil, err
+	}
+	defer b.cancel()
+	if err := b.open(base + "index.html"); err != nil {
+		return nil, err
+	}
+	if err := b.waitJS(90*time.Second, "window.attnviz && attnviz.ready"); err != nil {
+		return nil, err
+	}
+	time.Sleep(2 * time.Second)
+	window := 5 * time.Second
+	var prof *profiler.Profile
+	err = b.do(window+30*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, profiler.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, t, profiler.Start, cdp.Empty{}); err != nil {
+			return err
+		}
+		time.Sleep(window)
+		res, err := cdp.Call(ctx, t, profiler.Stop, cdp.Empty{})
+		prof = res.Profile
+		return err
+	}))
+	if err != nil || prof == nil {
+		return nil, fmt.Errorf("profiler: %v", err)
+	}
+	// Self time per function: hit counts times the mean sample interval.
+	total := int64(0)
+	self := map[string]int64{}
+	for _, n := range prof.Nodes {
+		name := n.CallFrame.FunctionName
+		if name == "" {
+			name = "(anonymous " + filepath.Base(n.CallFrame.URL) + ")"
+		}
+		self[name] += n.HitCount
+		total += n.HitCount
+	}
+	wall := (prof.EndTime - prof.StartTime) / 1e3 // ms
+	perHit := wall / float64(max(total, 1))
+	type fn struct {
+		name string
+		hits int64
+	}
+	var fns []fn
+	for k, v := range self {
+		fns = append(fns, fn{k, v})
+	}
+	sort.Slice(fns, func(i, j int) bool { return fns[i].hits > fns[j].hits })
+	var lines []string
+	for i, f := range fns {
+		if i == 20 {
+			break
+		}
+		lines = append(lines, fmt.Sprintf("%.1f ms %s", float64(f.hits)*perHit, f.name))
+	}
+	fmt.Fprintf(os.Stderr, "idle main-thread profile over %.0f ms (%d samples):\n  %s\n", wall, total, strings.Join(lines, "\n  "))
+	idle := float64(self["(idle)"]) * perHit
+	return []Row{{Item: "4p", What: "idle main-thread profile (diagnostic)", Value: fmt.Sprintf("%.0f ms busy of %.0f ms", wall-idle, wall),
+		Reference: "—", Ratio: nan(), Note: "top self times: " + strings.Join(lines[:min(12, len(lines))], "; ")}}, nil
+}

@@ -1,3 +1,0 @@
-package main
-
-func idleSection(o *options, e *env) ([]Row, error) { return nil, nil }
