@@ -54,7 +54,7 @@ type options struct {
 func main() {
 	var o options
 	flag.BoolVar(&o.smoke, "smoke", false, "tiny sizes and short times: checks the harness, figures mean nothing")
-	flag.StringVar(&o.out, "out", "bench/report.md", "where to write the report (relative to the repository root)")
+	flag.StringVar(&o.out, "out", "", "where to write the report, relative to the repository root (default bench/report.md; with -smoke, a file in the temporary folder)")
 	flag.IntVar(&o.threads, "threads", 1, "threads for both attnviz (GOMAXPROCS) and PyTorch")
 	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (core,wasm,edit,idle,size,memory); empty = all")
 	mode := flag.String("mode", "", "internal: run one measurement in this process and print JSON (memory)")
@@ -125,6 +125,12 @@ func run(o options) error {
 	md := renderReport(o, e, rows, failures, time.Since(start))
 	fmt.Print(md)
 	out := o.out
+	if out == "" {
+		out = "bench/report.md"
+		if o.smoke {
+			out = filepath.Join(os.TempDir(), "attnviz-bench-smoke.md")
+		}
+	}
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(o.root, out)
 	}
