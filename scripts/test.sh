@@ -62,9 +62,10 @@ fi
 echo
 echo "== summary"
 go run ./internal/cmd/testsummary "$LOGS"/*.json > "$LOGS/summary.txt" 2>&1
-tail -n 1 "$LOGS/summary.txt"
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'failed step: %s\n' "${failed[@]}"
+  grep '^tests:' "$LOGS/summary.txt"
   exit 1
 fi
 echo "all steps passed"
+grep '^tests:' "$LOGS/summary.txt"
