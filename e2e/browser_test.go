@@ -203,22 +203,18 @@ func (p *page) waitFresh(cond string, timeout time.Duration) time.Duration {
 	return time.Since(start)
 }
 
-// keys sends real key events (keyDown, char, keyUp) to the focused element,
-// one key every two animation frames, like a fast typist on a 30 fps page.
-// Faster is not realistic and loses keys in this app: Ebiten's exp/textinput
-// keeps only the last text committed within one tick, and after an editing
-// key (Backspace, arrows: a key queue) the app resets the text field, which
-// drops text typed before the following tick.
+// keys sends real key events (keyDown, char, keyUp) to the focused element
+// in one burst, as fast as the DevTools protocol delivers them (faster than
+// any typist: several keys land in one frame), then lets two animation
+// frames pass so the app has read them.
 // keys types ASCII and package kb's editing keys only (kb.ArrowDown is
 // U+0301, a combining accent): other text goes through insertText.
 func (p *page) keys(keys string, opts ...chromedp.KeyOption) {
 	p.t.Helper()
-	for _, r := range keys {
-		if err := p.do(30*time.Second, chromedp.KeyEvent(string(r), opts...)); err != nil {
-			p.t.Fatalf("key event %q: %v", r, err)
-		}
-		p.frames(2)
+	if err := p.do(60*time.Second, chromedp.KeyEvent(keys, opts...)); err != nil {
+		p.t.Fatalf("key events %q: %v", keys, err)
 	}
+	p.frames(2)
 }
 
 // frames waits for n animation frames of the page.
@@ -231,7 +227,9 @@ func (p *page) frames(n int) {
 }
 
 // insertText inserts text the way an IME or a paste does (Input.insertText).
-// Like a person, it pastes at least two frames after the last key.
+// Like a person, it pastes at least two frames after the last key: a paste
+// within the same frame as editing keys can be applied before them (the
+// text field and the key queue are read in a fixed order each tick).
 func (p *page) insertText(s string) {
 	p.t.Helper()
 	p.frames(2)
@@ -405,6 +403,13 @@ func TestBrowserTyping(t *testing.T) {
 	t.Logf("typed %d chars with real key events in %v; fresh frame %v after the last; version %s -> %s", len(sentence), typed.Round(time.Millisecond), lat.Round(time.Millisecond), v0, p.js(`attnviz.version()`))
 	want.Text = sentence
 	p.checkAgainstNative(want)
+
+	// Chromium asked for gzip and got the precompressed main.wasm.gz.
+	var wasmEntry struct{ Encoded, Decoded float64 }
+	p.jsonCall(`(() => { const e = performance.getEntriesByType('resource').find((r) => new URL(r.name).pathname.endsWith('/main.wasm')); return e ? {Encoded: e.encodedBodySize, Decoded: e.decodedBodySize} : null; })()`, &wasmEntry)
+	if int(wasmEntry.Decoded) != s.WasmRaw || int(wasmEntry.Encoded) != s.WasmGzip {
+		t.Errorf("main.wasm reached the page as %g bytes on the wire, %g decoded; want the .gz (%d) decoded to %d", wasmEntry.Encoded, wasmEntry.Decoded, s.WasmGzip, s.WasmRaw)
+	}
 
 	shot := p.screenshot("typed")
 	if err := notBlank(shot); err != nil {

@@ -128,6 +128,24 @@ func exists(path string) bool {
 	return err == nil
 }
 
+// syncBuffer is a bytes.Buffer safe to read while a process writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // runResult is one finished run of the desktop app.
 type runResult struct {
 	code     int
@@ -424,7 +442,7 @@ func TestDesktopWindow(t *testing.T) {
 	cmd := exec.Command(bin, "-width", strconv.Itoa(desktopW), "-height", strconv.Itoa(desktopH), "-screenshot", shot, "-frames", "600")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)
 	cmd.SysProcAttr = dieWithTest()
-	var out bytes.Buffer
+	var out syncBuffer // read while the app still writes
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
