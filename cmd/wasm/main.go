@@ -157,6 +157,35 @@ func (q *keyQueue) listen(win js.Value) {
 		q.mu.Unlock()
 		return nil
 	}), true)
+	// Text that arrives without a key of its own (paste, drop, DevTools'
+	// insertText, autocorrect) goes through the same queue, in order with
+	// the keys; only IME composition is left to exp/textinput, whose
+	// session could otherwise miss text that lands between two ticks.
+	win.Call("addEventListener", "beforeinput", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		if e.Get("isComposing").Truthy() {
+			return nil
+		}
+		var data string
+		switch e.Get("inputType").String() {
+		case "insertText", "insertReplacementText", "insertFromPaste", "insertFromDrop", "insertFromYank":
+			if d := e.Get("data"); d.Type() == js.TypeString {
+				data = d.String()
+			} else if dt := e.Get("dataTransfer"); dt.Truthy() {
+				data = dt.Call("getData", "text/plain").String()
+			}
+		default:
+			return nil
+		}
+		if data == "" {
+			return nil
+		}
+		e.Call("preventDefault")
+		q.mu.Lock()
+		q.events = append(q.events, ebitenapp.KeyEvent{Key: data, Type: true})
+		q.mu.Unlock()
+		return nil
+	}), true)
 	// The text of a plain key can also arrive as a keypress ("char" events
 	// of DevTools key input do): the game typed it already.
 	win.Call("addEventListener", "keypress", js.FuncOf(func(this js.Value, args []js.Value) any {

@@ -10,8 +10,9 @@ type KeyEvent struct {
 	Key   string
 	Shift bool
 	Ctrl  bool // Ctrl, Alt or Meta held: not a shortcut, not typing
-	// Type: a plain printable key the host kept from the IME text field;
-	// while typing, the game inserts Key itself (else it is a shortcut).
+	// Type: Key is text to type (a plain printable key, or pasted or
+	// inserted text) that the host kept from the IME text field; while
+	// typing, the game inserts it (else a single key is a shortcut).
 	Type bool
 }
 
