@@ -115,13 +115,23 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 // Update turns input into actions, recomputes what changed and uploads
 // changed heatmaps. No drawing here, and no computing in Draw.
 func (g *Game) Update() error {
+	query, err := g.update()
+	if query != "" && g.opt.OnQuery != nil {
+		g.opt.OnQuery(query) // outside the lock: the host may call back into Do
+	}
+	return err
+}
+
+// update is Update under the lock; it returns the new URL query when the
+// settings changed.
+func (g *Game) update() (query string, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.shotDone {
 		if g.shotErr != nil {
-			return g.shotErr
+			return "", g.shotErr
 		}
-		return ebiten.Termination
+		return "", ebiten.Termination
 	}
 	g.ticks++
 	a := g.app
@@ -149,13 +159,13 @@ func (g *Game) Update() error {
 	if g.opt.OnQuery != nil {
 		if q := a.S.Query(); q != g.lastQuery {
 			g.lastQuery = q
-			g.opt.OnQuery(q)
+			query = q
 		}
 	}
 	if g.opt.ScreenshotAfter > 0 && g.ticks >= g.opt.ScreenshotAfter {
 		g.needDraw = true
 	}
-	return nil
+	return query, nil
 }
 
 // handleText takes typed and pasted text from the text field (IME-aware
@@ -294,26 +304,32 @@ func (g *Game) upload() {
 // Draw redraws the screen only when something changed (the screen is not
 // cleared between frames; see examples/skipdraw).
 func (g *Game) Draw(screen *ebiten.Image) {
+	if g.draw0(screen) && g.opt.OnReady != nil {
+		g.opt.OnReady() // outside the lock: listeners may call back into Do
+	}
+}
+
+// draw0 is Draw under the lock; it reports whether this was the first
+// frame with data.
+func (g *Game) draw0(screen *ebiten.Image) (firstReady bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.app.L == nil {
-		return
+		return false
 	}
 	if b := screen.Bounds(); !g.needDraw && (b.Dx() != int(g.app.L.W) || b.Dy() != int(g.app.L.H)) {
 		g.needDraw = true
 	}
 	shot := g.opt.ScreenshotAfter > 0 && g.ticks >= g.opt.ScreenshotAfter && !g.shotDone
 	if !g.needDraw && !shot {
-		return
+		return false
 	}
 	g.needDraw = false
 	g.draw(screen)
 	g.drawnVersion = g.app.Version()
 	if !g.ready && g.app.Trace != nil {
 		g.ready = true
-		if g.opt.OnReady != nil {
-			g.opt.OnReady()
-		}
+		firstReady = true
 	}
 	if shot {
 		b := screen.Bounds()
@@ -324,4 +340,5 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 		g.shotDone = true
 	}
+	return firstReady
 }
