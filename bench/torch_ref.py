@@ -9,6 +9,9 @@ and writes JSON on stdout:
   check: {"torch": version, "blas": ..., "threads": n, "results": [{"name", "manual": {"weights": H x T x T, "output": T x d_model},
                                                                      "mha": {...}}]}
   time:  {"torch": ..., "threads": n, "results": [{"name", "manual_ns": ns/op, "mha_ns": ns/op}]}
+  serve: a header line {"torch", "threads", "blas"}, then for every further input line {"case": i, "min_seconds": s}
+         one line {"name", "manual_ns", "mha_ns"} (the caller takes turns with its own timing, shape by shape)
+The request is the first line of stdin (one JSON object on one line).
 
 Two PyTorch versions of the same computation are run:
   manual: the trace step by step (embedding lookup, sinusoidal positions, X·W, per-head scores, softmax, weights·V,
@@ -20,7 +23,7 @@ import os
 import sys
 import time
 
-request = json.load(sys.stdin)
+request = json.loads(sys.stdin.readline())  # the first line; "serve" mode reads more
 threads = int(request.get("threads", 1))
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(threads)
@@ -128,6 +131,20 @@ if request["mode"] == "check":
             w, o = fn(c.text)
             r[kind] = {"weights": w.tolist(), "output": o.tolist()}
         out["results"].append(r)
+elif request["mode"] == "serve":
+    # One timing per input line {"case": i, "min_seconds": s}, so the caller
+    # can take turns with its own timing shape by shape.
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_info()}), flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        q = json.loads(line)
+        c = cases[q["case"]]
+        ms = float(q["min_seconds"])
+        print(json.dumps({"name": c.name, "manual_ns": time_per_op(c.manual, c.text, ms),
+                          "mha_ns": time_per_op(c.mha, c.text, ms)}), flush=True)
+    sys.exit(0)
 else:
     min_seconds = float(request.get("min_seconds", 1.0))
     for c in cases:

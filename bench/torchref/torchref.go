@@ -5,9 +5,11 @@
 package torchref
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -133,7 +135,7 @@ func Time(script string, threads int, minSeconds float64, cases []Case) (Info, [
 }
 
 func run(script string, req request, out any) error {
-	in, err := json.Marshal(req)
+	in, err := json.Marshal(req) // one line: the script reads the request from its first line
 	if err != nil {
 		return err
 	}
@@ -202,4 +204,69 @@ func diff(m *mat.Dense, want [][]float64) (float64, error) {
 		}
 	}
 	return worst, nil
+}
+
+// Server is a running torch_ref.py in "serve" mode: it times one case per
+// call, so a caller can take turns with its own timing shape by shape.
+type Server struct {
+	Info
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Scanner
+	stderr *bytes.Buffer
+}
+
+// Serve starts torch_ref.py on the cases.
+func Serve(script string, threads int, cases []Case) (*Server, error) {
+	req, err := json.Marshal(request{Threads: threads, Mode: "serve", Cases: cases})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cmd: exec.Command(Python, script), stderr: &bytes.Buffer{}}
+	s.cmd.Env = append(os.Environ(), fmt.Sprintf("OMP_NUM_THREADS=%d", threads), fmt.Sprintf("OPENBLAS_NUM_THREADS=%d", threads))
+	s.cmd.Stderr = s.stderr
+	if s.in, err = s.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	s.out = bufio.NewScanner(stdout)
+	s.out.Buffer(make([]byte, 1<<20), 1<<20)
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	if _, err := s.in.Write(append(req, '\n')); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.read(&s.Info); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) read(v any) error {
+	if !s.out.Scan() {
+		return fmt.Errorf("torchref: %s ended: %s", Python, lastLine(s.stderr.String()))
+	}
+	return json.Unmarshal(s.out.Bytes(), v)
+}
+
+// Time times case i for about minSeconds.
+func (s *Server) Time(i int, minSeconds float64) (Timing, error) {
+	var t Timing
+	if _, err := fmt.Fprintf(s.in, "{\"case\": %d, \"min_seconds\": %g}\n", i, minSeconds); err != nil {
+		return t, err
+	}
+	err := s.read(&t)
+	return t, err
+}
+
+// Close ends the script.
+func (s *Server) Close() error {
+	s.in.Close()
+	return s.cmd.Wait()
 }

@@ -29,24 +29,34 @@ func minSeconds(o *options) float64 {
 	return 1.0
 }
 
-// nativeTimes times pipeline.Runner.Run natively for every shape, with
-// GOMAXPROCS = o.threads.
+// nativeTime times pipeline.Runner.Run natively for one shape, as the app
+// runs it (Reuse: an edit reuses the buffers of older traces).
+func nativeTime(s workload.Shape, minSeconds float64) (float64, error) {
+	cfg, text := workload.Config(s), workload.Text(s.T)
+	r := pipeline.Runner{Reuse: true}
+	var err error
+	ns := workload.TimePerOp(minSeconds, func() {
+		if _, e := r.Run(cfg, text); e != nil {
+			err = e
+		}
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %v", s, err)
+	}
+	return ns, nil
+}
+
+// nativeTimes times every shape with GOMAXPROCS = o.threads.
 func nativeTimes(o *options, ss []workload.Shape) (map[workload.Shape]float64, error) {
 	prev := runtime.GOMAXPROCS(o.threads)
 	defer runtime.GOMAXPROCS(prev)
 	out := map[workload.Shape]float64{}
 	for _, s := range ss {
-		cfg, text := workload.Config(s), workload.Text(s.T)
-		r := pipeline.Runner{Reuse: true} // as the app runs it: edits reuse the buffers
-		var err error
-		out[s] = workload.TimePerOp(minSeconds(o)/2, func() {
-			if _, e := r.Run(cfg, text); e != nil {
-				err = e
-			}
-		})
+		ns, err := nativeTime(s, minSeconds(o)/2)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", s, err)
+			return nil, err
 		}
+		out[s] = ns
 	}
 	return out, nil
 }
@@ -94,37 +104,47 @@ func coreSection(o *options, e *env) ([]Row, error) {
 	}
 	e.fact("core: attnviz and PyTorch %s (BLAS %s) agree on every shape: max |diff| of per-head weights and output = %.2g (<= %g)",
 		info.Torch, info.BLAS, worst, agreeTol)
-	e.fact("core: threads: attnviz GOMAXPROCS=%d, PyTorch torch.set_num_threads(%d) (OMP/OPENBLAS_NUM_THREADS=%d); float64; each side's figure is its fastest round (10 rounds per pass, 2 passes taking turns, about %.2g s per shape and side)",
+	e.fact("core: threads: attnviz GOMAXPROCS=%d, PyTorch torch.set_num_threads(%d) (OMP/OPENBLAS_NUM_THREADS=%d); float64; attnviz runs pipeline.Runner{Reuse: true} as the app does; each side's figure is its fastest round (10 rounds per turn, the two sides taking turns shape by shape, 3 turns, about %.2g s per shape and side)",
 		o.threads, info.Threads, o.threads, minSeconds(o))
 
-	// 2. Timing: attnviz and PyTorch take turns, twice, and each keeps its
-	// best, so a burst of load from other processes hits neither side alone.
-	var native map[workload.Shape]float64
-	timings := make([]torchref.Timing, len(ss))
-	passes := 2
+	// 2. Timing: attnviz and PyTorch take turns shape by shape, three
+	// times, and each keeps its best, so a burst of load from other
+	// processes hits neither side alone.
+	srv, err := torchref.Serve(script, o.threads, cases)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	passes := 3
 	if o.smoke {
 		passes = 1
 	}
+	per := minSeconds(o) / float64(passes)
+	native := map[workload.Shape]float64{}
+	timings := make([]torchref.Timing, len(ss))
+	prev := runtime.GOMAXPROCS(o.threads)
 	for pass := 0; pass < passes; pass++ {
-		nt, err := nativeTimes(o, ss)
-		if err != nil {
-			return nil, err
-		}
-		_, tt, err := torchref.Time(script, o.threads, minSeconds(o)/float64(passes), cases)
-		if err != nil {
-			return nil, err
-		}
-		if pass == 0 {
-			native = nt
-			copy(timings, tt)
-			continue
-		}
 		for i, s := range ss {
-			native[s] = math.Min(native[s], nt[s])
-			timings[i].ManualNs = math.Min(timings[i].ManualNs, tt[i].ManualNs)
-			timings[i].MHANs = math.Min(timings[i].MHANs, tt[i].MHANs)
+			ns, err := nativeTime(s, per)
+			if err != nil {
+				runtime.GOMAXPROCS(prev)
+				return nil, err
+			}
+			tt, err := srv.Time(i, per)
+			if err != nil {
+				runtime.GOMAXPROCS(prev)
+				return nil, err
+			}
+			if pass == 0 {
+				native[s], timings[i] = ns, tt
+				continue
+			}
+			native[s] = math.Min(native[s], ns)
+			timings[i].ManualNs = math.Min(timings[i].ManualNs, tt.ManualNs)
+			timings[i].MHANs = math.Min(timings[i].MHANs, tt.MHANs)
 		}
 	}
+	runtime.GOMAXPROCS(prev)
 	nativeCache = native
 	var rows []Row
 	for i, s := range ss {

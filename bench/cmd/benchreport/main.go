@@ -103,13 +103,14 @@ func run(o options) error {
 		{"size", sizeSection},
 		{"memory", memorySection},
 		{"profile", profileSection}, // diagnostic: only with -only profile
+		{"fps", fpsSection},         // diagnostic: only with -only fps
 	}
 	e := &env{}
 	var rows []Row
 	var failures []string
 	start := time.Now()
 	for _, s := range sections {
-		if len(want) > 0 && !want[s.name] || len(want) == 0 && s.name == "profile" {
+		if len(want) > 0 && !want[s.name] || len(want) == 0 && (s.name == "profile" || s.name == "fps") {
 			continue
 		}
 		t0 := time.Now()
