@@ -353,6 +353,9 @@ func (p *page) checkConsole() {
 func (p *page) checkAgainstNative(want settings) pageState {
 	p.t.Helper()
 	st := p.state()
+	if st.Version != st.DrawnVersion || fmt.Sprint(float64(st.Version)) != p.js(`String(attnviz.version())`) {
+		p.t.Errorf("state() version %v, drawnVersion %v; version() %s: want all equal once the frame is drawn", st.Version, st.DrawnVersion, p.js(`String(attnviz.version())`))
+	}
 	got := st.settings()
 	if d := diffSettings(got, want); len(d) > 0 {
 		p.t.Errorf("attnviz.state() settings differ: %s", strings.Join(d, "; "))
@@ -480,6 +483,19 @@ func TestBrowserSharedURL(t *testing.T) {
 	}
 	want.Heads = 4
 	want.Head = int(p.state().Head) // the app may keep or reset the selected head; it must stay valid
+	p.checkAgainstNative(want)
+
+	// weights() follows the selected head; setText replaces the text; both
+	// reach the URL.
+	if msg := p.js(`attnviz.set('head', 3)`); msg != "" {
+		t.Fatalf(`attnviz.set('head', 3) = %q, want ""`, msg)
+	}
+	p.js(`attnviz.setText('the dog barked at the cat')`)
+	want.Head, want.Text = 3, "the dog barked at the cat"
+	p.waitFresh(`new URLSearchParams(location.search).get('text') === 'the dog barked at the cat' && new URLSearchParams(location.search).get('head') === '3'`, 20*time.Second)
+	if got := p.getText(); got != want.Text {
+		t.Errorf("getText() after setText = %q, want %q", got, want.Text)
+	}
 	p.checkAgainstNative(want)
 
 	// The updated URL is itself a link that reproduces the view.
