@@ -38,11 +38,12 @@ type Game struct {
 	app *viz.App
 	opt Options
 
-	field   textinput.Field
-	fonts   *fonts
-	tex     map[texKey]*texture
-	hatch   *ebiten.Image
-	legends [2]*ebiten.Image
+	field     textinput.Field
+	fieldText string // the field's text as last synced with the app
+	fonts     *fonts
+	tex       map[texKey]*texture
+	hatch     *ebiten.Image
+	legends   [2]*ebiten.Image
 
 	outW, outH   int
 	scale        float64
@@ -77,6 +78,7 @@ func New(app *viz.App, opt Options) *Game {
 	g.legends[0] = gradient(func(t float64) color.RGBA { return viz.Sequential(t) })
 	g.legends[1] = gradient(func(t float64) color.RGBA { return viz.Diverging(2*t-1, 1) })
 	g.field.SetTextAndSelection(app.S.Text, app.Cursor, app.Cursor)
+	g.fieldText = app.S.Text
 	return g
 }
 
@@ -190,7 +192,10 @@ func (g *Game) handleText() {
 	if handled {
 		g.needDraw = true // composition text changed
 	}
-	if t := g.field.Text(); t != a.S.Text {
+	// Only a change made in the field itself (IME commit) goes to the app;
+	// the app's own changes (keys, JS setText) flow the other way in syncField.
+	if t := g.field.Text(); t != g.fieldText {
+		g.fieldText = t
 		start, _ := g.field.Selection()
 		a.ReplaceText(t, start)
 	}
@@ -204,6 +209,7 @@ func (g *Game) syncField() {
 		g.field.SetTextAndSelection(a.S.Text, a.Cursor, a.Cursor)
 		g.needDraw = true
 	}
+	g.fieldText = g.field.Text()
 }
 
 func (g *Game) handleKeys() {
