@@ -193,6 +193,7 @@ func MultiHeadAttentionInto(reuse *MHATrace, x *mat.Dense, w *MHAWeights, mask M
 				Weights:     Reuse(old.Weights, t, t),
 				Output:      Reuse(old.Output, t, dk),
 				BlockedRows: blocked[:t],
+				kt:          old.kt,
 			},
 		}
 		if opt.Rotary {

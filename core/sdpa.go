@@ -18,6 +18,8 @@ type Attention struct {
 	// BlockedRows[i] is true when query i sees no key; its weights and
 	// output row are all zero.
 	BlockedRows []bool
+
+	kt []float64 // scratch for Kᵀ·scale (d_k x T_k), kept for reuse
 }
 
 // DefaultScale is 1/√d_k, the scale of "Attention Is All You Need".
@@ -80,7 +82,7 @@ func ScaledDotProductAttention(q, k, v mat.Matrix, mask Mask, scale float64) (*A
 // Scale. open tells that Allowed is all true (no mask), which skips the
 // per-cell mask checks.
 func (a *Attention) compute(q, k, v mat.Matrix, open bool) error {
-	mulNT(a.Scores, a.Scale, q, k) // (T_q x d_k)·(d_k x T_k)·scale = T_q x T_k
+	a.kt = mulNT(a.Scores, a.Scale, q, k, a.kt) // (T_q x d_k)·(d_k x T_k)·scale = T_q x T_k
 	tq, _ := a.Scores.Dims()
 	for i := 0; i < tq; i++ {
 		s, w := a.Scores.RawRowView(i), a.Weights.RawRowView(i)
