@@ -85,6 +85,9 @@ func New(s Settings, notices []string) *App {
 	return a
 }
 
+// PixGen changes whenever any heatmap's pixels changed.
+func (a *App) PixGen() int { return a.pixGen }
+
 // Version counts trace recomputations (the JS API's version()).
 func (a *App) Version() int { return a.version }
 

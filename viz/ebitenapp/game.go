@@ -54,6 +54,8 @@ type Game struct {
 	ready        bool
 	ticks        int
 	lastQuery    string
+	lastSettings viz.Settings
+	uploadedGen  int
 	lastMouse    image.Point
 	pointerSeen  bool
 	shotDone     bool
@@ -158,7 +160,8 @@ func (g *Game) update() (query string, err error) {
 		g.needDraw = true
 	}
 	g.upload()
-	if g.opt.OnQuery != nil {
+	if g.opt.OnQuery != nil && a.S != g.lastSettings {
+		g.lastSettings = a.S
 		if q := a.S.Query(); q != g.lastQuery {
 			g.lastQuery = q
 			query = q
@@ -275,6 +278,10 @@ func (g *Game) handlePointer() {
 // upload writes the pixels of every heatmap whose data changed into its
 // texture (one texture per heatmap, one pixel per cell).
 func (g *Game) upload() {
+	if g.app.PixGen() == g.uploadedGen {
+		return // nothing changed: an idle tick allocates nothing
+	}
+	g.uploadedGen = g.app.PixGen()
 	seen := map[texKey]bool{}
 	for _, h := range g.app.Heat {
 		k := texKey{h.ID, h.Head}
