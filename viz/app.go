@@ -516,7 +516,8 @@ func (a *App) buildHeat() {
 	}
 	for i, id := range PanelIDs {
 		hm := a.Heat[i]
-		hm.ID, hm.Head, hm.Kind = id, -1, Signed
+		hm.ID, hm.Head = id, -1
+		kind := Signed
 		if i >= 3 && i <= 9 {
 			hm.Head = h
 		}
@@ -538,11 +539,10 @@ func (a *App) buildHeat() {
 		case "scores":
 			m, blk = pick(func(t *core.HeadTrace) *mat.Dense { return t.Scores }), allowed
 		case "mask":
-			hm.Kind = MaskMap
 			hm.setMask(allowed, a.pixGen)
 			continue
 		case "weights":
-			hm.Kind = Weights
+			kind = Weights
 			m, blk = pick(func(t *core.HeadTrace) *mat.Dense { return t.Weights }), allowed
 		case "output":
 			m = pick(func(t *core.HeadTrace) *mat.Dense { return t.Output })
@@ -555,12 +555,12 @@ func (a *App) buildHeat() {
 				m = att.Output
 			}
 		}
-		hm.set(m, blk, a.pixGen)
+		hm.set(kind, m, blk, a.pixGen)
 	}
 	for k := 0; k < nh; k++ {
 		hm := a.Heat[len(PanelIDs)+k]
-		hm.ID, hm.Head, hm.Kind = "head-weights", k, Weights
-		hm.set(att.Heads[k].Weights, att.Heads[k].Allowed, a.pixGen)
+		hm.ID, hm.Head = "head-weights", k
+		hm.set(Weights, att.Heads[k].Weights, att.Heads[k].Allowed, a.pixGen)
 	}
 	conds := a.conds[:0:0]
 	for _, c := range a.conds {

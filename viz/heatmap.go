@@ -38,50 +38,73 @@ type Heatmap struct {
 	MaxAbs  float64   // largest |value|, the ± end of a Signed legend
 	Pix     []byte    // Rows x Cols x 4 RGBA
 	Gen     int       // bumped whenever Pix changes
+
+	scratch []float64 // the next values, compared with Values before use
 }
 
 // set loads values from a matrix (nil or empty: a 0 x 0 heatmap) and
-// recolours.
-func (h *Heatmap) set(m *mat.Dense, allowed *core.BoolMatrix, gen int) {
-	h.Rows, h.Cols = 0, 0
-	h.Values, h.Blocked = h.Values[:0], nil
+// recolours, bumping Gen to gen, but only when the data differ from what
+// the heatmap holds (selecting another head leaves E, PE, X, concat and the
+// output as they were, so their textures are not uploaded again).
+func (h *Heatmap) set(kind HeatKind, m *mat.Dense, allowed *core.BoolMatrix, gen int) {
+	rows, cols := 0, 0
+	vals := h.scratch[:0]
 	if m != nil && !m.IsEmpty() {
-		h.Rows, h.Cols = m.Dims()
-		for i := 0; i < h.Rows; i++ {
-			h.Values = append(h.Values, m.RawRowView(i)...)
+		rows, cols = m.Dims()
+		for i := 0; i < rows; i++ {
+			vals = append(vals, m.RawRowView(i)...)
 		}
 	}
-	if allowed != nil && allowed.Rows == h.Rows && allowed.Cols == h.Cols {
-		h.Blocked = make([]bool, h.Rows*h.Cols)
-		any := false
+	var blocked []bool
+	if allowed != nil && allowed.Rows == rows && allowed.Cols == cols {
 		for i, ok := range allowed.Data {
-			h.Blocked[i] = !ok
-			any = any || !ok
-		}
-		if !any {
-			h.Blocked = nil
+			if !ok {
+				if blocked == nil {
+					blocked = make([]bool, rows*cols)
+				}
+				blocked[i] = true
+			}
 		}
 	}
-	h.Fill()
-	h.Gen = gen
+	h.update(kind, rows, cols, vals, blocked, gen)
 }
 
 // setMask loads a mask: value 1 = allowed, 0 = blocked.
 func (h *Heatmap) setMask(allowed *core.BoolMatrix, gen int) {
-	h.Rows, h.Cols = 0, 0
-	h.Values, h.Blocked = h.Values[:0], nil
+	rows, cols := 0, 0
+	vals := h.scratch[:0]
+	var blocked []bool
 	if allowed != nil {
-		h.Rows, h.Cols = allowed.Rows, allowed.Cols
-		h.Blocked = make([]bool, len(allowed.Data))
+		rows, cols = allowed.Rows, allowed.Cols
+		blocked = make([]bool, len(allowed.Data))
 		for i, ok := range allowed.Data {
 			v := 0.0
 			if ok {
 				v = 1
 			}
-			h.Values = append(h.Values, v)
-			h.Blocked[i] = !ok
+			vals = append(vals, v)
+			blocked[i] = !ok
 		}
 	}
+	h.update(MaskMap, rows, cols, vals, blocked, gen)
+}
+
+// update takes new data if it differs from the current one.
+func (h *Heatmap) update(kind HeatKind, rows, cols int, vals []float64, blocked []bool, gen int) {
+	same := h.Gen != 0 && kind == h.Kind && rows == h.Rows && cols == h.Cols &&
+		len(vals) == len(h.Values) && len(blocked) == len(h.Blocked)
+	for i := 0; same && i < len(vals); i++ {
+		same = vals[i] == h.Values[i]
+	}
+	for i := 0; same && i < len(blocked); i++ {
+		same = blocked[i] == h.Blocked[i]
+	}
+	h.scratch = vals
+	if same {
+		return
+	}
+	h.Kind, h.Rows, h.Cols, h.Blocked = kind, rows, cols, blocked
+	h.Values, h.scratch = vals, h.Values
 	h.Fill()
 	h.Gen = gen
 }

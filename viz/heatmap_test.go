@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -129,6 +130,45 @@ func TestNoGraphicsImports(t *testing.T) {
 		for _, m := range bi.Deps {
 			if strings.HasPrefix(m.Path, "github.com/hajimehoshi/ebiten") {
 				t.Errorf("the viz test binary links %s", m.Path)
+			}
+		}
+	}
+}
+
+func TestOnlyChangedHeatmapsGetNewPixels(t *testing.T) {
+	a := appWith(t, 5, Frame{W: 1280, H: 800, Scale: 1})
+	gens := func() map[string]int {
+		m := map[string]int{}
+		for _, h := range a.Heat {
+			k := h.ID
+			if h.ID == "head-weights" {
+				k += strconv.Itoa(h.Head)
+			}
+			m[k] = h.Gen
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name    string
+		act     func()
+		changed []string // heatmaps whose pixels must change; all others must not
+	}{
+		{"select head 2", func() { _ = a.SelectHead(2) }, []string{"q", "k", "v", "scores", "weights", "output"}},
+		{"select the same head", func() { _ = a.SelectHead(2) }, nil},
+		{"temperature", func() { _ = a.Set("temp", "2") }, []string{"scores", "weights", "output", "concat", "final",
+			"head-weights0", "head-weights1", "head-weights2", "head-weights3"}},
+	} {
+		before := gens()
+		tc.act()
+		a.Sync()
+		after := gens()
+		want := map[string]bool{}
+		for _, id := range tc.changed {
+			want[id] = true
+		}
+		for id, g := range after {
+			if changed := g != before[id]; changed != want[id] {
+				t.Errorf("%s: heatmap %s changed %v, want %v", tc.name, id, changed, want[id])
 			}
 		}
 	}
