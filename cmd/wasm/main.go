@@ -96,7 +96,6 @@ func main() {
 		return game.DrawnVersion()
 	}))
 
-	ebiten.SetWindowTitle("attnviz")
 	ebiten.SetScreenClearedEveryFrame(false)
 	if err := ebiten.RunGame(game); err != nil {
 		win.Get("console").Call("error", "attnviz: "+err.Error())
