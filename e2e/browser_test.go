@@ -561,6 +561,21 @@ func TestBrowserBadInput(t *testing.T) {
 		{name: "heads=3 does not divide 16", query: "?heads=3", wantNotice: true, checks: []check{keeps("heads", def.Heads), matchesNative}},
 		{name: "dmodel=99999", query: "?dmodel=99999", wantNotice: true, checks: []check{keeps("dmodel", def.DModel), matchesNative}},
 		{name: "unknown mask and pe", query: "?mask=diagonal&pe=fourier", wantNotice: true, checks: []check{keeps("mask", def.Mask), keeps("pe", def.PE), matchesNative}},
+		{name: "every other setting invalid", query: "?seed=-1&temp=0&tokenizer=bpe&head=9&scale=maybe&present=2", wantNotice: true,
+			checks: []check{matchesNative, func(t *testing.T, p *page, st pageState) {
+				if d := diffSettings(st.settings(), def); len(d) > 0 {
+					t.Errorf("invalid values changed settings: %s", strings.Join(d, "; "))
+				}
+				for _, name := range []string{"seed", "temp", "tokenizer", "head", "scale", "present"} {
+					named := false
+					for _, n := range st.Notices {
+						named = named || strings.Contains(n, name)
+					}
+					if !named {
+						t.Errorf("no notice names %q: %q", name, st.Notices)
+					}
+				}
+			}}},
 		{name: "broken percent-encoding", query: "?text=%E0%A4%A", wantNotice: true, checks: []check{matchesNative}},
 		{name: "empty text in URL", query: "?text=", checks: []check{keeps("text", ""), matchesNative}},
 		{name: "emoji combining RTL in URL", query: "?text=" + url.QueryEscape(mixed), checks: []check{keeps("text", mixed), matchesNative}},

@@ -328,12 +328,12 @@ func checkHeatmap(t *testing.T, img image.Image, p layoutPanel, w [][]float64, a
 
 // checkScreenshot checks the -screenshot PNG against the -layout JSON and
 // the weights core computes natively for s.
-func checkScreenshot(t *testing.T, pngPath, layoutPath string, s settings) {
+func checkScreenshot(t *testing.T, pngPath, layoutPath string, s settings, w, h int) {
 	t.Helper()
 	img := readPNG(t, pngPath)
 	l := readLayout(t, layoutPath)
-	if l.Width != desktopW || l.Height != desktopH {
-		t.Errorf("layout is %dx%d, want the -width/-height %dx%d", l.Width, l.Height, desktopW, desktopH)
+	if l.Width != w || l.Height != h {
+		t.Errorf("layout is %dx%d, want the -width/-height %dx%d", l.Width, l.Height, w, h)
 	}
 	if sz := img.Bounds().Size(); sz.X != l.Width || sz.Y != l.Height {
 		t.Fatalf("screenshot is %v, layout says %dx%d: the layout's screen pixels must be the PNG's", sz, l.Width, l.Height)
@@ -400,21 +400,25 @@ func TestDesktopHeatmaps(t *testing.T) {
 	padded.Text, padded.Mask, padded.PE, padded.Seed, padded.Head, padded.Scale, padded.Temp = "the cat sat <pad> <pad>", "padding", "rope", 7, 3, false, 0.5
 	chars := contractDefaults()
 	chars.Text, chars.Tokenizer, chars.Heads, chars.DModel, chars.Mask = "attention!", "char", 1, 4, "causal"
+	presenting := contractDefaults()
+	presenting.Present, presenting.Heads, presenting.Head, presenting.Mask = true, 2, 1, "causal"
 	tests := []struct {
 		name string
 		s    settings
+		w, h int
 	}{
-		{"defaults", contractDefaults()},
-		{"shared-link settings", shared},
-		{"padding rope unscaled", padded},
-		{"char tokens", chars},
+		{"defaults", contractDefaults(), desktopW, desktopH},
+		{"shared-link settings", shared, desktopW, desktopH},
+		{"padding rope unscaled", padded, desktopW, desktopH},
+		{"char tokens", chars, desktopW, desktopH},
+		{"presentation mode small window", presenting, 1024, 700},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			shot, lay := artifactPath(t, ".png"), artifactPath(t, ".layout.json")
 			os.Remove(shot)
 			os.Remove(lay)
-			args := append([]string{"-width", strconv.Itoa(desktopW), "-height", strconv.Itoa(desktopH), "-screenshot", shot, "-frames", "30", "-layout", lay}, tc.s.flags()...)
+			args := append([]string{"-width", strconv.Itoa(tc.w), "-height", strconv.Itoa(tc.h), "-screenshot", shot, "-frames", "30", "-layout", lay}, tc.s.flags()...)
 			res := runDesktop(t, display, args...)
 			t.Logf("desktop app ran %v, exit %d", res.duration.Round(time.Millisecond), res.code)
 			if res.code != 0 {
@@ -423,7 +427,7 @@ func TestDesktopHeatmaps(t *testing.T) {
 			if panicTrace.MatchString(res.output) {
 				t.Fatalf("desktop app printed a crash:\n%s", tail(res.output))
 			}
-			checkScreenshot(t, shot, lay, tc.s)
+			checkScreenshot(t, shot, lay, tc.s, tc.w, tc.h)
 		})
 	}
 }
@@ -565,7 +569,7 @@ func TestDesktopBadFlags(t *testing.T) {
 			} else {
 				t.Logf("notice: %s", notice)
 			}
-			checkScreenshot(t, shot, lay, contractDefaults())
+			checkScreenshot(t, shot, lay, contractDefaults(), desktopW, desktopH)
 		})
 	}
 }
