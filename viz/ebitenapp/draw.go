@@ -147,6 +147,20 @@ func (g *Game) draw(screen *ebiten.Image) {
 	for i := range l.Panels {
 		g.drawPanel(screen, &l.Panels[i], small, th)
 	}
+	if len(a.Tokens) == 0 && len(l.Bands) == 3 {
+		// Nothing to show yet: say what will appear.
+		b := l.Bands[2]
+		y := b.Labels.Y + 3*l.Line
+		big := g.fonts.face(l.Font * 1.3)
+		for _, s := range []string{
+			"Type a sentence in the box above.",
+			"Each word (or character) becomes a token, and every panel shows one step of self-attention:",
+			"embeddings → + positions → Q, K, V → scores → mask → softmax weights → outputs.",
+		} {
+			drawText(screen, fit(s, big, b.Formula.W), big, b.Formula.X, y, th.muted)
+			y += l.Line * 1.5
+		}
+	}
 
 	// All heads title and legends.
 	drawText(screen, fit("all heads — click one to see it in detail", small, l.HeadsTitle.W), small, l.HeadsTitle.X, l.HeadsTitle.Y+2*u, th.muted)
