@@ -194,16 +194,15 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 	inner := r.W - mw - 28*u
 	ty := r.Y + (r.H-l.Line)/2 + u
 	txt := a.S.Text
-	if c, s, e, ok := g.composition(); ok { // IME text being composed
+	cur := min(a.Cursor, len(txt))
+	if c, s, _, ok := g.composition(); ok { // IME text being composed
 		txt = c
-		_ = s
-		_ = e
+		cur = min(cur+s, len(txt))
 	}
 	if txt == "" {
 		drawText(screen, "type a sentence…", face, r.X+8*u, ty, th.muted)
 	}
 	// Show a window of the text around the cursor.
-	cur := min(a.Cursor, len(txt))
 	from := cur
 	for n := 0; n < 300 && from > 0; n++ {
 		_, k := utf8.DecodeLastRuneInString(txt[:from])
