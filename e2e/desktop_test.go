@@ -90,7 +90,9 @@ func startXvfb(t *testing.T) string {
 			case <-exited: // lost a race for this display; try the next
 				break wait
 			case <-time.After(50 * time.Millisecond):
-				if exists(sock) {
+				// Ours only if the lock file names our process: another
+				// test may have taken this display a moment earlier.
+				if exists(sock) && lockOwner(lock) == cmd.Process.Pid {
 					ready = true
 					break wait
 				}
@@ -121,6 +123,17 @@ func startXvfb(t *testing.T) string {
 // binary dies without running its cleanups, e.g. on a -timeout panic.
 func dieWithTest() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
+
+// lockOwner returns the process id an X server wrote into its lock file
+// (/tmp/.X<n>-lock), or 0.
+func lockOwner(lock string) int {
+	b, err := os.ReadFile(lock)
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
 }
 
 func exists(path string) bool {
