@@ -424,7 +424,7 @@ func TestBrowserTyping(t *testing.T) {
 	p.keys(sentence)
 	typed := time.Since(start)
 	lat := p.waitFresh(`attnviz.getText() === `+jsString(sentence), 30*time.Second)
-	t.Logf("typed %d chars with real key events in %v; fresh frame %v after the last; version %s -> %s", len(sentence), typed.Round(time.Millisecond), lat.Round(time.Millisecond), v0, p.js(`attnviz.version()`))
+	t.Logf("typed %d chars in one burst of real key events: sent and 2 frames in %v, drawn %v later; version %s -> %s", len(sentence), typed.Round(time.Millisecond), lat.Round(time.Millisecond), v0, p.js(`attnviz.version()`))
 	want.Text = sentence
 	p.checkAgainstNative(want)
 

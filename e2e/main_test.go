@@ -110,19 +110,6 @@ func artifactPath(t testing.TB, suffix string) string {
 	return filepath.Join(artifactsDir(t), name+suffix)
 }
 
-// goBuild runs `go build` from the repository root and fails with its output.
-func goBuild(t testing.TB, env []string, out, pkg string) time.Duration {
-	t.Helper()
-	start := time.Now()
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Dir = repoRoot(t)
-	cmd.Env = append(os.Environ(), env...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s go build %s: %v\n%s", strings.Join(env, " "), pkg, err, b)
-	}
-	return time.Since(start)
-}
-
 // site is the browser demo served by the real static server handler.
 type site struct {
 	URL      string // http://127.0.0.1:PORT/
