@@ -106,6 +106,7 @@ func run(o options) error {
 		{"fps", fpsSection},         // diagnostic: only with -only fps
 	}
 	e := &env{}
+	load0 := loadAvg()
 	var rows []Row
 	var failures []string
 	start := time.Now()
@@ -123,6 +124,7 @@ func run(o options) error {
 		}
 		fmt.Fprintf(os.Stderr, "   %s took %s\n", s.name, time.Since(t0).Round(time.Millisecond))
 	}
+	e.fact("machine load (1-minute load average, /proc/loadavg) at start %s, at end %s: other processes share the %d CPUs, which is why every figure is a ratio to a reference measured in the same run", load0, loadAvg(), runtime.NumCPU())
 	md := renderReport(o, e, rows, failures, time.Since(start))
 	fmt.Print(md)
 	out := o.out
@@ -237,3 +239,16 @@ func fmtDur(ns float64) string {
 }
 
 func nan() float64 { var z float64; return z / z }
+
+// loadAvg returns the 1-minute load average.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
+}
