@@ -24,10 +24,36 @@ var divergingStops = []color.RGBA{ // RdBu 11 reversed: -1 (blue) .. +1 (red)
 	{0xb2, 0x18, 0x2b, 0xff}, {0x67, 0x00, 0x1f, 0xff},
 }
 
+// The maps are tabulated at 4097 points (4096 steps: every stop of both
+// schemes falls on an entry), far finer than 8-bit colour can show; a
+// 512 x 512 heatmap then colours in a few milliseconds, even in wasm.
+const lutSteps = 4096
+
+var sequentialLUT, divergingLUT = tabulate(sequentialStops), tabulate(divergingStops)
+
+func tabulate(stops []color.RGBA) *[lutSteps + 1]color.RGBA {
+	var t [lutSteps + 1]color.RGBA
+	for i := range t {
+		t[i] = ramp(stops, float64(i)/lutSteps)
+	}
+	return &t
+}
+
+// lookup returns the entry nearest to t in [0, 1] (clamped; NaN is 0).
+func lookup(lut *[lutSteps + 1]color.RGBA, t float64) color.RGBA {
+	if !(t > 0) {
+		return lut[0]
+	}
+	if t >= 1 {
+		return lut[lutSteps]
+	}
+	return lut[int(t*lutSteps+0.5)]
+}
+
 // Sequential returns the colour of a weight t in [0, 1] (t = 0 lowest,
 // lightest). Values outside [0, 1] are clamped; NaN maps to 0.
 func Sequential(t float64) color.RGBA {
-	return ramp(sequentialStops, t)
+	return lookup(sequentialLUT, t)
 }
 
 // Diverging returns the colour of a signed value v on a scale symmetric
@@ -37,7 +63,7 @@ func Diverging(v, maxAbs float64) color.RGBA {
 	if !(maxAbs > 0) || math.IsNaN(v) {
 		return divergingStops[len(divergingStops)/2]
 	}
-	return ramp(divergingStops, (v/maxAbs+1)/2)
+	return lookup(divergingLUT, (v/maxAbs+1)/2)
 }
 
 // ramp interpolates the stops at t in [0, 1].
