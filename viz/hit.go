@@ -145,7 +145,11 @@ func (a *App) Step(id string, dir int) {
 		}
 		err = a.Set("seed", strconv.FormatInt(sd, 10))
 	case "present":
-		err = a.Set("present", map[bool]string{true: "0", false: "1"}[s.Present])
+		toggled := "1"
+		if s.Present {
+			toggled = "0"
+		}
+		err = a.Set("present", toggled)
 	case "fullscreen":
 		a.FullscreenRequest = true
 	case "help":
