@@ -313,7 +313,11 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 	lbl = math.Min(lbl, 0.2*r.W)
 	head := l.Line // formula line
 	title := l.Line
-	if t > 0 && (r.H-3*(head+title)-2*gap-colLab)/(2*float64(t)) < 28*u {
+	minCell := 16 * u // below this, cells matter more than formulas
+	if in.Settings.Present {
+		minCell = 28 * u // a projector: big cells first
+	}
+	if t > 0 && (r.H-3*(head+title)-2*gap-colLab)/(2*float64(t)) < minCell {
 		// cramped (presentation mode, small windows): the formulas move to
 		// the status line (hover a panel) and the cells get their room
 		head = 0
