@@ -117,6 +117,11 @@ func Run(data []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if known, ok := opFields[op]; ok {
+		if err := o.onlyFields(op, known); err != nil {
+			return nil, err
+		}
+	}
 	switch op {
 	case "sdpa":
 		return runSDPA(o)
@@ -128,6 +133,15 @@ func Run(data []byte) (any, error) {
 		return runText(o)
 	}
 	return nil, fieldErr("op", "unknown op %q: expected \"sdpa\", \"mha\", \"pe\" or \"text\"", shorten(op))
+}
+
+// opFields lists the input fields each op reads. Any other field is refused,
+// so that a typo such as "casual" cannot silently drop a mask.
+var opFields = map[string][]string{
+	"sdpa": {"q", "k", "v", "mask", "causal", "pad", "scale"},
+	"mha":  {"x", "heads", "w_q", "w_k", "w_v", "w_o", "b_q", "b_k", "b_v", "b_o", "mask", "causal", "pad", "scale"},
+	"pe":   {"kind", "positions", "d_model", "seed"},
+	"text": {"text", "d_model", "heads", "seed", "pad", "pe", "mask", "tokenizer", "scaled", "temperature", "custom_mask"},
 }
 
 // mask reads the optional mask, causal and pad fields.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -69,6 +71,22 @@ func jsonErrText(err error) string {
 		return "expected an object, got " + typ.Value
 	}
 	return err.Error()
+}
+
+// onlyFields refuses any field other than "op" and the known ones, naming
+// the first unknown field (in sorted order) and what the op accepts.
+func (o *object) onlyFields(op string, known []string) error {
+	var unknown []string
+	for name := range o.fields {
+		if name != "op" && !slices.Contains(known, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return fieldErr(shorten(unknown[0]), "unknown field for op %q: expected one of %s", op, strings.Join(known, ", "))
 }
 
 func (o *object) has(name string) bool {

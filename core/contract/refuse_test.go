@@ -49,6 +49,9 @@ func TestRefusals(t *testing.T) {
 		{"missing op", `{"q":[[1]]}`, "op", "missing"},
 		{"unknown op", `{"op":"conv"}`, "op", "unknown op"},
 		{"op not a string", `{"op":7}`, "op", "string"},
+		{"typo in an sdpa field", `{"op":"sdpa","q":[[1]],"k":[[1]],"v":[[1]],"casual":true}`, "casual", "unknown field"},
+		{"mha field on pe", `{"op":"pe","positions":2,"d_model":2,"heads":2}`, "heads", "unknown field"},
+		{"unknown text field", `{"op":"text","text":"a b","dmodel":8}`, "dmodel", "unknown field"},
 
 		// missing fields
 		{"sdpa missing q", `{"op":"sdpa","k":[[1]],"v":[[1]]}`, "q", "missing"},
