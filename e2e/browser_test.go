@@ -227,12 +227,8 @@ func (p *page) frames(n int) {
 }
 
 // insertText inserts text the way an IME or a paste does (Input.insertText).
-// Like a person, it pastes at least two frames after the last key: a paste
-// within the same frame as editing keys can be applied before them (the
-// text field and the key queue are read in a fixed order each tick).
 func (p *page) insertText(s string) {
 	p.t.Helper()
-	p.frames(2)
 	err := p.do(30*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: s})
 		return err
@@ -252,7 +248,6 @@ func jsString(s string) string {
 // (Headless Chromium keeps its own clipboard, so nothing leaks outside.)
 func (p *page) paste(s string) {
 	p.t.Helper()
-	p.frames(2)
 	write := `navigator.clipboard.writeText(` + jsString(s) + `).then(() => 'ok', (e) => 'clipboard: ' + e)`
 	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
 	defer cancel()
@@ -458,6 +453,19 @@ func TestBrowserTyping(t *testing.T) {
 	// Backspace removes the space: "you n" -> "youXn".
 	p.keys(kb.End + kb.ArrowLeft + kb.ArrowLeft + "X" + kb.ArrowRight + kb.Backspace)
 	want.Text = "tention is all youXn"
+	p.waitFresh(`attnviz.getText() === `+jsString(want.Text), 20*time.Second)
+	p.checkAgainstNative(want)
+
+	// Editing keys and inserted (IME or pasted) text in the same frame keep
+	// their order: "youXn" -> "you" -> "you need".
+	err := p.do(30*time.Second, chromedp.KeyEvent(kb.End+kb.Backspace+kb.Backspace), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, input.InsertText, input.InsertTextParams{Text: " need"})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Text = "tention is all you need"
 	p.waitFresh(`attnviz.getText() === `+jsString(want.Text), 20*time.Second)
 	p.checkAgainstNative(want)
 	p.screenshot("edited")
