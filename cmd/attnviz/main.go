@@ -17,6 +17,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/attnviz/attnviz/core"
 	"github.com/attnviz/attnviz/core/contract"
 	"github.com/attnviz/attnviz/core/pipeline"
 	"github.com/attnviz/attnviz/core/tokenize"
@@ -103,26 +104,31 @@ type traceFlags struct {
 	mask, pe, tokenizer *string
 	temperature         *float64
 	noScale, indent     *bool
+	scale, customMask   *string
 }
 
 func newTraceFlags() *traceFlags {
 	d := pipeline.DefaultConfig()
 	fs := flag.NewFlagSet("trace", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return &traceFlags{
+	f := &traceFlags{
 		fs:          fs,
 		text:        fs.String("text", "", "the text to tokenize and attend over"),
 		heads:       fs.Int("heads", d.Heads, "number of heads H (must divide d_model)"),
 		dmodel:      fs.Int("dmodel", d.DModel, "token width d_model (1.."+fmt.Sprint(pipeline.MaxDModel)+")"),
-		mask:        fs.String("mask", string(d.Mask), "mask: none, causal, padding or causal+padding"),
+		mask:        fs.String("mask", string(d.Mask), "mask: none, causal, padding, causal+padding or custom (with --custom-mask)"),
 		pad:         fs.Int("pad", 0, "append <pad> tokens until there are this many tokens (padding mask blocks them)"),
 		pe:          fs.String("pe", string(d.PE), "positional encoding: none, sinusoidal, learned or rope"),
 		seed:        fs.Int64("seed", d.Seed, "seed for embeddings, weights and learned positions"),
 		tokenizer:   fs.String("tokenizer", string(d.Tokenizer), "tokenizer: word or char"),
 		temperature: fs.Float64("temperature", d.Temperature, "softmax temperature: scores are divided by it (0.01..100)"),
-		noScale:     fs.Bool("no-scale", false, "do not divide scores by √d_k"),
+		noScale:     fs.Bool("no-scale", false, "do not divide scores by √d_k (same as --scale off)"),
+		scale:       fs.String("scale", "", "on: divide scores by √d_k (default), off: do not"),
+		customMask:  fs.String("custom-mask", "", "with --mask custom: T rows of 0/1 separated by commas, 1 = may attend (e.g. 100,110,111)"),
 		indent:      fs.Bool("indent", false, "indent the JSON output"),
 	}
+	fs.Float64Var(f.temperature, "temp", d.Temperature, "same as --temperature")
+	return f
 }
 
 func printUsage(w io.Writer, f *traceFlags) {
@@ -159,6 +165,18 @@ func trace(args []string, stdin io.Reader, stdout io.Writer) error {
 		cfg.Mask, cfg.PE = pipeline.MaskKind(*f.mask), pipeline.PEKind(*f.pe)
 		cfg.Tokenizer = tokenize.Kind(*f.tokenizer)
 		cfg.Temperature, cfg.Scaled = *f.temperature, !*f.noScale
+		switch *f.scale {
+		case "":
+		case "on", "off":
+			cfg.Scaled = *f.scale == "on"
+		default:
+			return &exitError{2, fmt.Sprintf("scale: expected on or off, got %q", *f.scale)}
+		}
+		if *f.customMask != "" {
+			if cfg.Custom, err = parseCustomMask(*f.customMask); err != nil {
+				return err
+			}
+		}
 		result, err = contract.TextJSON(cfg, *f.text)
 	case len(rest) == 1:
 		var data []byte
@@ -179,6 +197,29 @@ func trace(args []string, stdin io.Reader, stdout io.Writer) error {
 		enc.SetIndent("", "  ")
 	}
 	return enc.Encode(result)
+}
+
+// parseCustomMask reads rows of 0/1 digits separated by commas or
+// semicolons ("100,110,111"), 1 = may attend.
+func parseCustomMask(s string) (*core.BoolMatrix, error) {
+	rows := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' })
+	if len(rows) == 0 || len(rows) > pipeline.MaxTokens {
+		return nil, &exitError{2, fmt.Sprintf("custom-mask: expected 1..%d rows of 0/1 separated by commas", pipeline.MaxTokens)}
+	}
+	m := core.NewBoolMatrix(len(rows), len(rows), false)
+	for i, row := range rows {
+		row = strings.TrimSpace(row)
+		if len(row) != len(rows) {
+			return nil, &exitError{2, fmt.Sprintf("custom-mask: row %d has %d cells, expected %d (a square T x T mask)", i, len(row), len(rows))}
+		}
+		for j, c := range row {
+			if c != '0' && c != '1' {
+				return nil, &exitError{2, fmt.Sprintf("custom-mask: row %d cell %d is %q, expected 0 or 1", i, j, c)}
+			}
+			m.Set(i, j, c == '1')
+		}
+	}
+	return m, nil
 }
 
 func readInput(name string, stdin io.Reader) ([]byte, error) {

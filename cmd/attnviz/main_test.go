@@ -150,6 +150,12 @@ func TestBadInputExits2WithOneLine(t *testing.T) {
 		{"--mask unknown", ``, []string{"trace", "--text", "a", "--mask", "random"}, "mask: expected none, causal"},
 		{"--tokenizer unknown", ``, []string{"trace", "--text", "a", "--tokenizer", "bpe"}, "tokenizer: expected word or char"},
 		{"--temperature 0", ``, []string{"trace", "--text", "a", "--temperature", "0"}, "temperature: expected 0.01..100"},
+		{"--temp 500", ``, []string{"trace", "--text", "a", "--temp", "500"}, "temperature: expected 0.01..100"},
+		{"--scale maybe", ``, []string{"trace", "--text", "a", "--scale", "maybe"}, "scale: expected on or off"},
+		{"--custom-mask not 0/1", ``, []string{"trace", "--text", "a b", "--mask", "custom", "--custom-mask", "1x,11"}, "custom-mask: row 0 cell 1"},
+		{"--custom-mask not square", ``, []string{"trace", "--text", "a b", "--mask", "custom", "--custom-mask", "1,11"}, "custom-mask: row 0 has 1 cells, expected 2"},
+		{"--custom-mask wrong T", ``, []string{"trace", "--text", "a b c", "--mask", "custom", "--custom-mask", "10,11"}, "mask: custom mask must be 3 x 3"},
+		{"--mask custom without --custom-mask", ``, []string{"trace", "--text", "a b", "--mask", "custom"}, "mask: custom mask must be 2 x 2"},
 		{"--pad too many", ``, []string{"trace", "--text", "a", "--pad", "100000"}, "pad: expected 0..512"},
 		{"--seed negative", ``, []string{"trace", "--text", "a", "--seed", "-1"}, "seed: expected 0.."},
 		{"--text too many tokens", ``, []string{"trace", "--text", strings.Repeat("w ", 600)}, "text: 600 tokens"},
@@ -297,5 +303,31 @@ func TestTextFlagEdgeCases(t *testing.T) {
 				t.Fatalf("no attention output for %d tokens", len(tc.tokens))
 			}
 		})
+	}
+}
+
+// The contract's setting names work on the CLI too: --temp, --scale on|off,
+// and --mask custom with --custom-mask.
+func TestTraceSettingAliasesAndCustomMask(t *testing.T) {
+	base := []string{"trace", "--text", "a b c", "--dmodel", "4", "--heads", "1"}
+	off := attnviz(t, "", append(base, "--scale", "off", "--temp", "2")...)
+	noScale := attnviz(t, "", append(base, "--no-scale", "--temperature", "2")...)
+	if off.code != 0 || off.stdout != noScale.stdout {
+		t.Fatalf("--scale off --temp 2 (exit %d, %s) differs from --no-scale --temperature 2", off.code, off.stderr)
+	}
+	res := attnviz(t, "", append(base, "--mask", "custom", "--custom-mask", "100,110,011")...)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	heads := decode(t, res.stdout).(map[string]any)["heads"].([]any)
+	weights := heads[0].(map[string]any)["weights"].([]any)
+	blocked := [][2]int{{0, 1}, {0, 2}, {1, 2}, {2, 0}}
+	for _, c := range blocked {
+		if w := weights[c[0]].([]any)[c[1]].(float64); w != 0 {
+			t.Errorf("weights[%d][%d] = %v, want exactly 0 (blocked by the custom mask)", c[0], c[1], w)
+		}
+	}
+	if w := weights[0].([]any)[0].(float64); w != 1 {
+		t.Errorf("weights[0][0] = %v, want 1 (the only visible key)", w)
 	}
 }
