@@ -33,13 +33,16 @@ func main() {
 
 	keys := &keyQueue{}
 	keys.listen(win)
+	presses := &viz.PointerQueue{}
+	listenPointer(win, presses)
 
 	api := win.Get("Object").New()
 	win.Set("attnviz", api)
 	api.Set("ready", false)
 
 	game := ebitenapp.New(app, ebitenapp.Options{
-		Keys: keys.drain,
+		Keys:    keys.drain,
+		Pointer: presses.Drain,
 		OnQuery: func(q string) {
 			win.Get("history").Call("replaceState", nil, "", "?"+q)
 		},
@@ -203,4 +206,26 @@ func (q *keyQueue) drain() []ebitenapp.KeyEvent {
 	ev := q.events
 	q.events = nil
 	return ev
+}
+
+// listenPointer queues every press on the canvas (mouse, pen or touch) from
+// a DOM listener: Ebiten polls the button state once per tick, so a click
+// pressed and released between two ticks would be lost.
+func listenPointer(win js.Value, q *viz.PointerQueue) {
+	win.Call("addEventListener", "pointerdown", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		t := e.Get("target")
+		if !t.Truthy() || t.Get("tagName").String() != "CANVAS" {
+			return nil
+		}
+		b := e.Get("button").Int()
+		if b != 0 && b != 2 {
+			return nil
+		}
+		r := t.Call("getBoundingClientRect")
+		x := e.Get("clientX").Float() - r.Get("left").Float()
+		y := e.Get("clientY").Float() - r.Get("top").Float()
+		q.Push(viz.PointerEvent{X: x, Y: y, Button: b})
+		return nil
+	}), true)
 }

@@ -22,6 +22,11 @@ type Options struct {
 	// Ebiten. Browsers pass a queue filled by a DOM listener so that a key
 	// pressed and released within one tick is not lost.
 	Keys func() []KeyEvent
+	// Pointer returns the presses since the last call, in window (CSS)
+	// pixels. nil: read buttons and touches from Ebiten. Browsers pass a
+	// queue filled by a DOM listener so that a quick click (pressed and
+	// released within one tick) is not lost.
+	Pointer func() []viz.PointerEvent
 	// OnQuery is called (from Update) whenever the settings' URL query changed.
 	OnQuery func(query string)
 	// OnReady is called once, after the first frame with data was drawn.
@@ -258,6 +263,15 @@ func (g *Game) handlePointer() {
 		}
 		g.pointerSeen = true
 		g.lastMouse = p
+	}
+	if g.opt.Pointer != nil {
+		for _, e := range g.opt.Pointer() {
+			e.X, e.Y = e.X*g.scale, e.Y*g.scale
+			a.Press(e)
+			g.lastMouse = image.Pt(int(e.X), int(e.Y))
+			g.needDraw = true
+		}
+		return
 	}
 	switch {
 	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft):
