@@ -100,3 +100,18 @@ func BenchmarkMul(b *testing.B) {
 		})
 	}
 }
+
+// TestMulGeneric checks the portable kernel (packed and unpacked paths) on
+// every platform, also where the assembly kernel serves MulNN.
+func TestMulGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, c := range []struct{ m, n, k, pad int }{
+		{1, 1, 1, 0}, {2, 4, 32, 0}, {3, 5, 33, 1}, {7, 9, 64, 2}, {16, 16, 31, 0}, {5, 4, 600, 0}, {4, 3, 40, 0},
+	} {
+		lda, ldb, ldc := c.k+c.pad, c.n+c.pad, c.n+c.pad
+		a, b, cm := random(r, c.m*lda), random(r, c.k*ldb), random(r, c.m*ldc)
+		mulGeneric(c.m, c.n, c.k, a, lda, b, ldb, cm, ldc)
+		compare(t, fmt.Sprintf("mulGeneric %dx%dx%d", c.m, c.n, c.k), c.m, c.n, cm, ldc,
+			naive(c.m, c.n, c.k, a, lda, func(p, j int) float64 { return b[p*ldb+j] }))
+	}
+}
