@@ -18,6 +18,7 @@ const (
 	HitTextBox         // the text field
 	HitCell            // a heatmap cell (Panel, Row, Col)
 	HitPanel           // a panel outside its cells (title, labels)
+	HitNotice          // the notices (a click dismisses them)
 )
 
 // Hit is the result of hit-testing one point.
@@ -34,6 +35,9 @@ type Hit struct {
 func (l *Layout) HitTest(x, y float64) Hit {
 	if l == nil {
 		return Hit{}
+	}
+	if l.NoticeRows > 0 && l.NoticeArea.Contains(x, y) { // drawn over the panels
+		return Hit{Kind: HitNotice, Head: -1}
 	}
 	for _, b := range l.Buttons {
 		if b.R.Contains(x, y) {
@@ -76,6 +80,8 @@ func (a *App) Click(x, y float64, dir int) {
 		a.Step(h.ID, dir)
 	case HitChip:
 		a.SelectToken(h.Index)
+	case HitNotice:
+		a.DismissNotices()
 	case HitCell, HitPanel:
 		switch {
 		case h.ID == "head-weights":
@@ -219,6 +225,8 @@ func (a *App) Hover(x, y float64) bool {
 		a.TipPanel = a.L.Panels[h.Panel].ID
 	case HitButton:
 		a.Tip = []string{ButtonHelp[h.ID]}
+	case HitNotice:
+		a.Tip = []string{"click to dismiss these notices (or press x after Esc)"}
 	case HitChip:
 		if h.Index < len(a.Tokens) {
 			t := a.Tokens[h.Index]

@@ -71,7 +71,8 @@ type Layout struct {
 	TextBox    Rect
 	Chips      []Box
 	ChipsMore  Box // "+N more" when chips do not all fit (zero when they do)
-	Notices    Rect
+	Notices    Rect // one line, always reserved: notices never move the panels
+	NoticeArea Rect // the notices shown (NoticeRows lines from Notices' top, over the panels below)
 	NoticeRows int
 	Bands      []Band
 	Panels     []Panel // pipeline panels (PanelIDs order), then the head grid
@@ -266,12 +267,16 @@ func computeLayout(in layoutInput) *Layout {
 	}
 	y += ch + 6*u
 
-	// Notices: up to three lines, then "and N more".
+	// Notices: one line is always reserved, so a notice that comes or goes
+	// never moves a panel under the pointer; more notices (up to four
+	// lines, then "and N more") cover the top of the pipeline until they
+	// expire or are clicked away.
+	l.Notices = Rect{pad, y, in.W - 2*pad, l.Line + 4*u}
 	if in.Notices > 0 {
 		l.NoticeRows = min(in.Notices, 4)
-		l.Notices = Rect{pad, y, in.W - 2*pad, float64(l.NoticeRows)*l.Line + 4*u}
-		y += l.Notices.H + 6*u
+		l.NoticeArea = Rect{pad, y, in.W - 2*pad, float64(l.NoticeRows)*l.Line + 4*u}
 	}
+	y += l.Notices.H + 6*u
 
 	// Status line at the bottom: formula of the hovered panel and value.
 	statusLines := 2.0

@@ -124,19 +124,6 @@ func (g *Game) draw(screen *ebiten.Image) {
 		drawText(screen, l.ChipsMore.Label, small, l.ChipsMore.R.X+6*u, l.ChipsMore.R.Y+4*u, th.muted)
 	}
 
-	// Notices.
-	if l.NoticeRows > 0 {
-		fillRect(screen, l.Notices, th.notice)
-		ns := a.Notices()
-		for i := 0; i < l.NoticeRows && i < len(ns); i++ {
-			s := "• " + ns[i]
-			if i == l.NoticeRows-1 && len(ns) > l.NoticeRows {
-				s = "• …and " + strconv.Itoa(len(ns)-i) + " more notices (x or Esc twice clears)"
-			}
-			drawText(screen, fit(s, face, l.Notices.W-12*u), face, l.Notices.X+6*u, l.Notices.Y+2*u+float64(i)*l.Line, th.noticeFg)
-		}
-	}
-
 	// Pipeline bands: formula line and token labels of the rows.
 	for _, b := range l.Bands {
 		if b.Formula.H > 0 {
@@ -146,6 +133,23 @@ func (g *Game) draw(screen *ebiten.Image) {
 	}
 	for i := range l.Panels {
 		g.drawPanel(screen, &l.Panels[i], small, th)
+	}
+
+	// Notices: over the top of the pipeline when there are several (the
+	// layout reserves one line, so panels never move).
+	if l.NoticeRows > 0 {
+		fillRect(screen, l.NoticeArea, th.notice)
+		if l.NoticeRows > 1 {
+			strokeRect(screen, l.NoticeArea, math.Max(1, u), th.noticeFg)
+		}
+		ns := a.Notices()
+		for i := 0; i < l.NoticeRows && i < len(ns); i++ {
+			s := "• " + ns[i]
+			if i == l.NoticeRows-1 && len(ns) > l.NoticeRows {
+				s = "• …and " + strconv.Itoa(len(ns)-i) + " more notices (click here, or x after Esc, clears)"
+			}
+			drawText(screen, fit(s, face, l.NoticeArea.W-12*u), face, l.NoticeArea.X+6*u, l.NoticeArea.Y+2*u+float64(i)*l.Line, th.noticeFg)
+		}
 	}
 	if len(a.Tokens) == 0 && len(l.Bands) == 3 {
 		// Nothing to show yet: say what will appear.
