@@ -70,7 +70,7 @@ type Layout struct {
 	Buttons    []Box
 	TextBox    Rect
 	Chips      []Box
-	ChipsMore  Box // "+N more" when chips do not all fit (zero when they do)
+	ChipsMore  Box  // "+N more" when chips do not all fit (zero when they do)
 	Notices    Rect // one line, always reserved: notices never move the panels
 	NoticeArea Rect // the notices shown (NoticeRows lines from Notices' top, over the panels below)
 	NoticeRows int

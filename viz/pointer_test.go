@@ -20,7 +20,9 @@ func TestQueuedPressesAllArrive(t *testing.T) {
 		check   func() bool
 	}{
 		{"two mask cells in one tick both toggle", []PointerEvent{centre("mask", -1, 0, 1), centre("mask", -1, 2, 3)},
-			func() bool { return a.S.Mask == "custom" && !a.Custom.At(0, 1) && !a.Custom.At(2, 3) && a.Custom.At(1, 1) }},
+			func() bool {
+				return a.S.Mask == "custom" && !a.Custom.At(0, 1) && !a.Custom.At(2, 3) && a.Custom.At(1, 1)
+			}},
 		{"the same cell twice toggles back", []PointerEvent{centre("mask", -1, 3, 0), centre("mask", -1, 3, 0)},
 			func() bool { return a.Custom.At(3, 0) }},
 		{"a head in the grid", []PointerEvent{centre("head-weights", 3, 0, 0)}, func() bool { return a.S.Head == 3 }},
