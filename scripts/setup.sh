@@ -11,7 +11,7 @@ packages=(
   xvfb xauth                    # a real X display for the desktop app's tests
   gcc libc6-dev pkg-config      # cgo: Ebiten's desktop build and go test -race
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev  # Ebiten desktop (GLFW)
-  imagemagick                   # 'import': screenshot of the real X window
+  imagemagick x11-utils         # import: screenshot of the real X window; xwininfo: is it mapped
   python3-torch libopenblas0-pthread  # PyTorch reference (float64, OpenBLAS) for the core-vs-PyTorch check
 )
 # Node runs the GOOS=js GOARCH=wasm tests; any node on PATH will do.
