@@ -380,8 +380,11 @@ func fmtNum(v float64) string {
 
 // CellText is the number drawn inside a cell: two decimals, no leading zero
 // for weights in [0, 1).
-func CellText(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 2, 64)
+func CellText(v float64) string { return CellTextDigits(v, 2) }
+
+// CellTextDigits is CellText with the given number of decimals.
+func CellTextDigits(v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
 	switch {
 	case strings.HasPrefix(s, "0."):
 		return s[1:]
@@ -389,4 +392,33 @@ func CellText(v float64) string {
 		return "-" + s[2:]
 	}
 	return s
+}
+
+// CellDigits chooses one number of decimals (2, 1 or 0; weights 2 or 1) for every number
+// drawn in h's cells, the most for which each of them fits (fits reports
+// whether a text fits in a cell); -1: not even whole numbers fit, draw none.
+// One precision per panel: never some cells with numbers and some without.
+func CellDigits(h *Heatmap, fits func(string) bool) int {
+	if h == nil || h.Kind == MaskMap {
+		return -1
+	}
+	lowest := 0
+	if h.Kind == Weights {
+		lowest = 1 // a weight in whole numbers says nothing
+	}
+	for digits := 2; digits >= lowest; digits-- {
+		ok := true
+		for i := 0; i < h.Rows && ok; i++ {
+			for j := 0; j < h.Cols && ok; j++ {
+				if h.Kind == Weights && h.IsBlocked(i, j) {
+					continue // drawn without a number
+				}
+				ok = fits(CellTextDigits(h.At(i, j), digits))
+			}
+		}
+		if ok {
+			return digits
+		}
+	}
+	return -1
 }

@@ -41,6 +41,7 @@ type Panel struct {
 	Head      int // head index for per-head panels, -1 otherwise
 	R         Rect
 	Title     string
+	Short     string // the title when Title does not fit (same facts, fewer words)
 	Grid      Rect
 	Rows      int
 	Cols      int
@@ -62,7 +63,7 @@ type Band struct {
 // Layout is where everything sits for one window size, scale and state.
 type Layout struct {
 	W, H       float64
-	U          float64 // UI scale: device scale x 1.5 in presentation mode
+	U          float64 // UI scale: device scale, x1.2..1.5 in presentation mode
 	Font       float64 // main font size in pixels
 	Small      float64 // small font size in pixels
 	Line       float64 // line height of the main font
@@ -164,7 +165,9 @@ func (a *App) layout() *Layout {
 		u = 1
 	}
 	if a.S.Present {
-		u *= 1.5
+		// bigger type, but less so on short screens (1024x600 projectors),
+		// where it would leave the heatmaps smaller than the normal view's
+		u *= math.Max(1.2, math.Min(presentScale, presentScale*f.H/u/800))
 	}
 	tokens := make([]string, len(a.Tokens))
 	for i, t := range a.Tokens {
@@ -201,6 +204,14 @@ type layoutInput struct {
 	Settings Settings
 	Notices  int
 }
+
+// Presentation mode: type and UI are up to presentScale times larger; the T x T
+// band gets bigger cells by shrinking the other bands to presentK of its
+// cell height.
+const (
+	presentScale = 1.5
+	presentK     = 0.12
+)
 
 // Band formulas.
 const (
@@ -335,8 +346,10 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 	if t > 8 {
 		k = math.Max(0.25, 0.5-0.25*float64(t-8)/16)
 	}
-	s2 := 0.0
-	if t > 0 {
+	cellSide := func(k, colLab float64) (s2, lab float64) {
+		if t == 0 {
+			return 0, 0
+		}
 		tall := float64(t) * (1 + 2*k)
 		avail := r.H - fixed - colLab
 		s2 = math.Min(avail/tall, (r.W-lbl-2*gap)/(3*float64(t)))
@@ -344,10 +357,17 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 			colLab = 0
 			s2 = math.Min((r.H-fixed)/tall, (r.W-lbl-2*gap)/(3*float64(t)))
 		}
-		s2 = math.Max(0, math.Min(s2, 88*u))
-	} else {
-		colLab = 0
+		return math.Max(0, math.Min(s2, 88*u)), colLab
 	}
+	s2, lab := cellSide(k, colLab)
+	if in.Settings.Present && t > 0 {
+		// A projector: scores, mask and weights come first, big enough for
+		// the numbers in their cells; the input and output bands shrink to
+		// thin strips (hover them for values).
+		k = presentK
+		s2, lab = cellSide(k, colLab)
+	}
+	colLab = lab
 	// The other bands get half-height cells, or more when the T x T band is
 	// limited by the width and height is left over (never taller than s2).
 	c1 := s2 * k
@@ -362,9 +382,9 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 	ts := strconv.Itoa(t)
 	ds := strconv.Itoa(in.DModel)
 	type spec struct {
-		id, title string
-		cols      int
-		tokCols   bool
+		id, title, short string
+		cols             int
+		tokCols          bool
 	}
 	bands := []struct {
 		formula string
@@ -374,22 +394,22 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 		panels  []spec
 	}{
 		{FormulaInputs, c1, 0, false, []spec{
-			{"embeddings", "embeddings E " + ts + "×" + ds, d, false},
-			{"pe", "PE (" + string(in.Settings.PE) + ") " + ts + "×" + ds, d, false},
-			{"x", "X = E+PE " + ts + "×" + ds, d, false},
-			{"q", "Q " + hs + " " + ts + "×" + dh, dk, false},
-			{"k", "K " + hs + " " + ts + "×" + dh, dk, false},
-			{"v", "V " + hs + " " + ts + "×" + dh, dk, false},
+			{"embeddings", "embeddings E " + ts + "×" + ds, "E " + ts + "×" + ds, d, false},
+			{"pe", "PE (" + string(in.Settings.PE) + ") " + ts + "×" + ds, "PE " + ts + "×" + ds, d, false},
+			{"x", "X = E+PE " + ts + "×" + ds, "X " + ts + "×" + ds, d, false},
+			{"q", "Q " + hs + " " + ts + "×" + dh, "Q " + ts + "×" + dh, dk, false},
+			{"k", "K " + hs + " " + ts + "×" + dh, "K " + ts + "×" + dh, dk, false},
+			{"v", "V " + hs + " " + ts + "×" + dh, "V " + ts + "×" + dh, dk, false},
 		}},
 		{FormulaAttend, s2, colLab, true, []spec{
-			{"scores", "scores " + hs + " " + ts + "×" + ts, t, true},
-			{"mask", "mask (" + string(in.Settings.Mask) + ") " + ts + "×" + ts, t, true},
-			{"weights", "weights " + hs + " " + ts + "×" + ts, t, true},
+			{"scores", "scores " + hs + " " + ts + "×" + ts, "scores " + ts + "×" + ts, t, true},
+			{"mask", "mask (" + string(in.Settings.Mask) + ") " + ts + "×" + ts, "mask " + ts + "×" + ts, t, true},
+			{"weights", "weights " + hs + " " + ts + "×" + ts, "weights " + ts + "×" + ts, t, true},
 		}},
 		{FormulaOutputs, c1, 0, false, []spec{
-			{"output", "head out " + hs + " " + ts + "×" + dh, dk, false},
-			{"concat", "concat " + ts + "×" + ds, d, false},
-			{"final", "final " + ts + "×" + ds, d, false},
+			{"output", "output " + hs + " " + ts + "×" + dh, "out " + ts + "×" + dh, dk, false},
+			{"concat", "concat " + ts + "×" + ds, "concat " + ts + "×" + ds, d, false},
+			{"final", "final " + ts + "×" + ds, "final " + ts + "×" + ds, d, false},
 		}},
 	}
 	y := r.Y
@@ -423,7 +443,7 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 				pw = math.Max(gw, math.Min(minW, avail/3))
 			}
 			l.Panels = append(l.Panels, Panel{
-				ID: p.id, Head: -1, R: Rect{x, y, pw, title + b.colLab + gridH}, Title: p.title,
+				ID: p.id, Head: -1, R: Rect{x, y, pw, title + b.colLab + gridH}, Title: p.title, Short: p.short,
 				Grid: Rect{x, gridY, gw, gridH}, Rows: t, Cols: p.cols, CellW: cw[k], CellH: b.cellH,
 				ColTokens: p.tokCols && b.colLab > 0, Heat: heatIndex[p.id],
 			})
@@ -536,7 +556,7 @@ func layoutHeads(l *Layout, in layoutInput, r Rect) {
 		y := gy + float64(row)*(side+l.Line+gap)
 		pw := math.Max(side, 0)
 		l.Panels = append(l.Panels, Panel{
-			ID: "head-weights", Head: k, R: Rect{x, y, pw, l.Line + side}, Title: "head " + strconv.Itoa(k+1),
+			ID: "head-weights", Head: k, R: Rect{x, y, pw, l.Line + side}, Title: "head " + strconv.Itoa(k+1), Short: "h" + strconv.Itoa(k+1),
 			Grid: Rect{x, y + l.Line, side, side}, Rows: t, Cols: t, CellW: cell, CellH: cell,
 			Heat: len(PanelIDs) + k,
 		})

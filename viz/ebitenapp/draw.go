@@ -267,6 +267,9 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th t
 	if step < 1 {
 		step = 1
 	}
+	if step > 1 && a.S.Present && len(a.L.Bands) == 3 && b.CellH < a.L.Bands[1].CellH {
+		return // a thin input or output strip on a projector: no half-labelled rows
+	}
 	for i := 0; i < len(a.Tokens); i += step {
 		lab := fit(viz.TokenLabel(a.Tokens[i].Text), small, b.Labels.W-6*u)
 		w := text.Advance(lab, small)
@@ -282,9 +285,13 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th t
 func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th theme) {
 	a := g.app
 	u := a.L.U
-	title := p.Title
+	title, short := p.Title, p.Short
 	if p.ID == "head-weights" && p.Head == a.S.Head {
 		title += " ●"
+		short += "●"
+	}
+	if short != "" && text.Advance(title, small) > p.R.W {
+		title = short // keep the shape rather than cut the title
 	}
 	tc := th.fg
 	if p.ID == "weights" || (p.ID == "head-weights" && p.Head == a.S.Head) {
@@ -333,20 +340,21 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 	// Numbers inside the cells when they are large enough, in the lower
 	// half: the centre of every cell keeps its pure colormap colour (tests
 	// and colour pickers sample it).
-	if p.CellW >= 30*u && p.CellH >= 26*u && h.Kind != viz.MaskMap {
-		fh := math.Round(math.Min(a.L.Small, p.CellH*0.36))
+	// One precision for the whole panel (viz.CellDigits), so no cell
+	// silently lacks its number.
+	fh := math.Round(math.Min(a.L.Small, p.CellH*0.36))
+	if fh >= 9*g.scale && p.CellH >= 22*g.scale && p.CellW >= 20*g.scale && h.Kind != viz.MaskMap && p.Rows*p.Cols <= 4096 {
 		cf := g.fonts.face(fh)
 		off := math.Max(3*u, p.CellH*0.08)
-		for i := 0; i < p.Rows; i++ {
+		room := p.CellW - 4*g.scale
+		digits := viz.CellDigits(h, func(s string) bool { return text.Advance(s, cf) <= room })
+		for i := 0; i < p.Rows && digits >= 0; i++ {
 			for j := 0; j < p.Cols; j++ {
 				if h.IsBlocked(i, j) && h.Kind == viz.Weights {
 					continue
 				}
-				s := viz.CellText(h.At(i, j))
+				s := viz.CellTextDigits(h.At(i, j), digits)
 				w := text.Advance(s, cf)
-				if w > p.CellW-4*u {
-					continue
-				}
 				x := p.Grid.X + (float64(j)+0.5)*p.CellW - w/2
 				y := p.Grid.Y + (float64(i)+0.5)*p.CellH + off
 				drawText(screen, s, cf, x, y, viz.TextOn(h.Color(i, j)))
