@@ -31,7 +31,9 @@ func TestPresentationFavoursTheAttentionBand(t *testing.T) {
 	}
 }
 
-func ftoa(v float64) string { return strings.TrimSuffix(strings.TrimRight(strings.TrimRight(fmtNum(v), "0"), "."), ".") }
+func ftoa(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(strings.TrimRight(fmtNum(v), "0"), "."), ".")
+}
 
 // Every number in a panel has the same precision: the most decimals with
 // which all of them fit, fewer for wide values, none when even whole
