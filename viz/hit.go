@@ -240,7 +240,7 @@ func (a *App) Hover(x, y float64) bool {
 var ButtonHelp = map[string]string{
 	"heads":      "number of heads H (must divide d_model) — keys h / H",
 	"dmodel":     "d_model, the width of every token vector — keys d / D",
-	"head":       "the head shown in detail — keys [ ] or 1..9, or click a head below",
+	"head":       "the head shown in detail, counted from 1 (" + HeadNumbering + ") — keys [ ] or 1..9, or click a head below",
 	"mask":       "attention mask: none, causal, padding, causal+padding, custom (click mask cells) — key m / M",
 	"pe":         "positional encoding: none, sinusoidal, learned, rope — key p / P",
 	"scale":      "divide scores by √d_k — key s",

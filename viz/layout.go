@@ -124,7 +124,7 @@ func ButtonLabel(id string, s Settings) string {
 	case "dmodel":
 		return "d_model " + strconv.Itoa(s.DModel)
 	case "head":
-		return "head " + strconv.Itoa(s.Head+1) + "/" + strconv.Itoa(s.Heads)
+		return "head " + strconv.Itoa(s.Head+1) + " of " + strconv.Itoa(s.Heads)
 	case "mask":
 		return "mask " + string(s.Mask)
 	case "pe":

@@ -28,6 +28,11 @@ type Settings struct {
 	Present   bool              // presentation mode
 }
 
+// HeadNumbering explains the two ways heads are counted: the window counts
+// from 1 ("head 1 of 4"), links, the JS API and the desktop flags count from
+// 0 (head=0), as the contract fixes.
+const HeadNumbering = `head=0 in links and the API is "head 1" in the window`
+
 // DefaultText is the sentence a fresh page shows.
 const DefaultText = "the cat sat on the mat"
 
@@ -124,7 +129,7 @@ func (s *Settings) Set(name, value string) (note string, err error) {
 	case "head":
 		h, err := parseInt(name, v, 0, int64(n.Heads-1))
 		if err != nil {
-			return "", err
+			return "", errors.New(err.Error() + " (" + HeadNumbering + ")")
 		}
 		n.Head = int(h)
 	case "mask":

@@ -26,7 +26,7 @@ func main() {
 	def := viz.DefaultSettings()
 	help := map[string]string{
 		"text": "the text to tokenize", "dmodel": "d_model, 1..512", "heads": "number of heads, 1..64, divides dmodel",
-		"head": "selected head, 0..heads-1", "mask": "none, causal, padding, causal+padding, custom",
+		"head": "selected head, 0..heads-1 (counted from 0: -head 0 is \"head 1\" in the window)", "mask": "none, causal, padding, causal+padding, custom",
 		"pe": "none, sinusoidal, learned, rope", "seed": "seed, 0..2^53-1", "tokenizer": "word or char",
 		"scale": "on or off (divide scores by √d_k)", "temp": "softmax temperature, 0.01..100", "present": "presentation mode, 0 or 1",
 	}
