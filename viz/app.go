@@ -79,6 +79,7 @@ func New(s Settings, notices []string) *App {
 	a.runner.Reuse = true // only the latest trace is kept, so reuse older storage
 	a.Cursor = len(s.Text)
 	a.limitText()
+	a.Custom, _ = DecodeMask(s.CMask) // validated by Settings.Set
 	for _, n := range notices {
 		a.Notify(n)
 	}
@@ -181,9 +182,14 @@ func (a *App) changed(old Settings) {
 	}
 	n.Head, n.Present = old.Head, old.Present
 	if n != old {
-		if a.S.Mask == pipeline.MaskCustom && old.Mask != pipeline.MaskCustom && a.Trace != nil && a.Trace.T() > 0 {
-			// start the custom mask from what was shown
-			a.Custom = a.Trace.Mask.Allowed(a.Trace.T(), a.Trace.T())
+		if n.CMask != old.CMask {
+			a.Custom, _ = DecodeMask(n.CMask) // validated by Settings.Set
+		}
+		if t := len(a.Tokens); a.S.Mask == pipeline.MaskCustom && old.Mask != pipeline.MaskCustom && a.Trace != nil && a.Trace.T() == t && t > 0 &&
+			(a.Custom == nil || a.Custom.Rows != t) {
+			// start the custom mask from what was shown (a custom mask
+			// of the right size, made before or from a link, stays)
+			a.setCustom(a.Trace.Mask.Allowed(t, t))
 		}
 		a.dirty = true
 	}
@@ -326,14 +332,21 @@ func (a *App) ToggleMaskCell(i, j int) {
 	}
 	if a.S.Mask != pipeline.MaskCustom {
 		if a.Trace != nil && a.Trace.T() == t {
-			a.Custom = a.Trace.Mask.Allowed(t, t)
+			a.setCustom(a.Trace.Mask.Allowed(t, t))
 		}
 		a.S.Mask = pipeline.MaskCustom
 		a.Notify("mask: switched to custom; click mask cells to toggle them")
 	}
 	a.resizeCustom(t)
 	a.Custom.Set(i, j, !a.Custom.At(i, j))
+	a.S.CMask = EncodeMask(a.Custom) // the link keeps it
 	a.dirty = true
+}
+
+// setCustom sets the custom mask and its cmask text for links.
+func (a *App) setCustom(m *core.BoolMatrix) {
+	a.Custom = m
+	a.S.CMask = EncodeMask(m)
 }
 
 // resizeCustom makes the custom mask T x T, keeping the cells that stay and
@@ -350,7 +363,7 @@ func (a *App) resizeCustom(t int) {
 			}
 		}
 	}
-	a.Custom = m
+	a.setCustom(m)
 }
 
 // Sync recomputes whatever the last actions made stale: the trace (only when

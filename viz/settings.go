@@ -26,6 +26,7 @@ type Settings struct {
 	Temp      float64           // 0.01..100
 	Head      int               // selected head, 0..H-1
 	Present   bool              // presentation mode
+	CMask     string            // the custom mask as cmask rows ("10,11"; see EncodeMask), "" for none yet
 }
 
 // HeadNumbering explains the two ways heads are counted: the window counts
@@ -39,7 +40,7 @@ const DefaultText = "the cat sat on the mat"
 // SettingNames lists every setting in the order they are applied and encoded:
 // dmodel before heads before head, so a query like dmodel=32&heads=8&head=7
 // is valid whatever the defaults are.
-var SettingNames = []string{"text", "dmodel", "heads", "head", "mask", "pe", "seed", "tokenizer", "scale", "temp", "present"}
+var SettingNames = []string{"text", "dmodel", "heads", "head", "mask", "pe", "seed", "tokenizer", "scale", "temp", "present", "cmask"}
 
 // DefaultSettings returns what attnviz starts with.
 func DefaultSettings() Settings {
@@ -86,6 +87,8 @@ func (s Settings) Get(name string) string {
 			return "1"
 		}
 		return "0"
+	case "cmask":
+		return s.CMask
 	}
 	return ""
 }
@@ -183,6 +186,12 @@ func (s *Settings) Set(name, value string) (note string, err error) {
 		default:
 			return "", errors.New("present: expected 0 or 1, got " + quote(v))
 		}
+	case "cmask":
+		m, err := DecodeMask(v)
+		if err != nil {
+			return "", err
+		}
+		n.CMask = EncodeMask(m)
 	default:
 		return "", errors.New("unknown setting " + quote(name) + " (known: " + strings.Join(SettingNames, ", ") + ")")
 	}
@@ -274,10 +283,17 @@ func (s *Settings) Apply(vals url.Values) []string {
 }
 
 // Query encodes every setting as a URL query in SettingNames order, so a
-// shared link reproduces the exact view.
+// shared link reproduces the exact view; cmask only with the custom mask
+// (its commas stay readable: they need no escaping in a query).
 func (s Settings) Query() string {
 	var b strings.Builder
 	for i, name := range SettingNames {
+		if name == "cmask" {
+			if s.Mask == pipeline.MaskCustom && s.CMask != "" {
+				b.WriteString("&cmask=" + s.CMask)
+			}
+			continue
+		}
 		if i > 0 {
 			b.WriteByte('&')
 		}

@@ -29,6 +29,7 @@ func main() {
 		"head": "selected head, 0..heads-1 (counted from 0: -head 0 is \"head 1\" in the window)", "mask": "none, causal, padding, causal+padding, custom",
 		"pe": "none, sinusoidal, learned, rope", "seed": "seed, 0..2^53-1", "tokenizer": "word or char",
 		"scale": "on or off (divide scores by √d_k)", "temp": "softmax temperature, 0.01..100", "present": "presentation mode, 0 or 1",
+		"cmask": "with -mask custom: the mask's T rows of T digits, 1 = may attend, comma-separated (10,11)",
 	}
 	vals := map[string]*string{}
 	for _, name := range viz.SettingNames {
