@@ -62,6 +62,7 @@ type App struct {
 	events    []notice
 	conds     []string // notices that hold while a condition holds
 	hoverKey  string
+	blocked   int // query rows of the selected head that see no key
 }
 
 // Frame is what the layout needs from the window.
@@ -581,18 +582,22 @@ func (a *App) buildHeat() {
 			conds = append(conds, c)
 		}
 	}
+	a.blocked = 0
 	if head != nil {
 		var rows []string
 		for i, b := range head.BlockedRows {
 			if b {
-				rows = append(rows, TokenLabel(tr.Tokens[i].Text))
+				a.blocked++
+				if len(rows) < 4 {
+					rows = append(rows, TokenLabel(tr.Tokens[i].Text))
+				}
 			}
 		}
-		if len(rows) > 0 {
-			if len(rows) > 4 {
-				rows = append(rows[:4], "…")
+		if a.blocked > 0 {
+			if a.blocked > len(rows) {
+				rows = append(rows, "…")
 			}
-			conds = append(conds, "head "+strconv.Itoa(h+1)+": "+strconv.Itoa(len(rows))+" query row(s) see no key ("+strings.Join(rows, " ")+"): their weights are all 0")
+			conds = append(conds, "head "+strconv.Itoa(h+1)+": "+strconv.Itoa(a.blocked)+" query row(s) see no key ("+strings.Join(rows, " ")+"): their weights are all 0")
 		}
 	}
 	a.conds = conds

@@ -249,7 +249,21 @@ var ButtonHelp = map[string]string{
 	"seed":       "seed of embeddings and weights — keys r / R",
 	"present":    "presentation mode: bigger type, high contrast — key F2 or v",
 	"fullscreen": "full screen — key F11 or f",
-	"help":       "show all shortcuts — key ? or F1",
+	"help":       "show all shortcuts — key F1 (or ? after Esc)",
+}
+
+// StatusFormula is the status line for the hovered panel: PanelFormula,
+// with the scores' actual scaling and the weights' rows that see no key.
+func (a *App) StatusFormula(id string) string {
+	switch id {
+	case "scores":
+		return ScoresFormula(a.S) + ", before the mask: scores[i][j] = Q_i·K_j × scale"
+	case "weights":
+		if a.blocked > 0 {
+			return "weights = softmax over the visible keys of each query row: rows sum to 1, except " + strconv.Itoa(a.blocked) + " that see no key (all 0)"
+		}
+	}
+	return PanelFormula(id)
 }
 
 // PanelFormula says what each panel shows (the status line).

@@ -177,7 +177,7 @@ func (a *App) layout() *Layout {
 	in := layoutInput{
 		W: f.W, H: f.H, U: u, Measure: measure, Tokens: tokens, SelToken: a.SelToken,
 		DModel: a.S.DModel, DK: a.S.DModel / max(1, a.S.Heads), Heads: heads, Settings: a.S,
-		Notices: len(a.conds) + len(a.events),
+		Notices: len(a.conds) + len(a.events), Blocked: a.blocked,
 	}
 	return computeLayout(in)
 }
@@ -203,6 +203,7 @@ type layoutInput struct {
 	Heads    int
 	Settings Settings
 	Notices  int
+	Blocked  int // query rows of the selected head that see no key
 }
 
 // Presentation mode: type and UI are up to presentScale times larger; the T x T
@@ -216,7 +217,6 @@ const (
 // Band formulas.
 const (
 	FormulaInputs  = "X = E + PE (T×d_model);  head h: Q = X·W_q, K = X·W_k, V = X·W_v (T×d_k)"
-	FormulaAttend  = "scores = Q·K^T/√d_k → mask → weights = softmax(scores) per row (each row sums to 1)"
 	FormulaOutputs = "head out = weights·V (T×d_k) → concat of all heads (T×d_model) → final = concat·W_o"
 )
 
@@ -401,7 +401,7 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 			{"k", "K " + hs + " " + ts + "×" + dh, "K " + ts + "×" + dh, dk, false},
 			{"v", "V " + hs + " " + ts + "×" + dh, "V " + ts + "×" + dh, dk, false},
 		}},
-		{FormulaAttend, s2, colLab, true, []spec{
+		{AttendFormula(in.Settings, in.Blocked), s2, colLab, true, []spec{
 			{"scores", "scores " + hs + " " + ts + "×" + ts, "scores " + ts + "×" + ts, t, true},
 			{"mask", "mask (" + string(in.Settings.Mask) + ") " + ts + "×" + ts, "mask " + ts + "×" + ts, t, true},
 			{"weights", "weights " + hs + " " + ts + "×" + ts, "weights " + ts + "×" + ts, t, true},
@@ -561,4 +561,30 @@ func layoutHeads(l *Layout, in layoutInput, r Rect) {
 			Heat: len(PanelIDs) + k,
 		})
 	}
+}
+
+// ScoresFormula is how the scores are computed with these settings: the
+// division by √d_k only when scale is on, the temperature only when not 1
+// (the font has no superscript T, so Kᵀ is written K^T).
+func ScoresFormula(s Settings) string {
+	t := strconv.FormatFloat(s.Temp, 'g', 4, 64)
+	switch {
+	case s.Scale && s.Temp == 1:
+		return "scores = Q·K^T/√d_k"
+	case s.Scale:
+		return "scores = Q·K^T/(√d_k·" + t + ")"
+	case s.Temp == 1:
+		return "scores = Q·K^T (not scaled)"
+	}
+	return "scores = Q·K^T/" + t + " (not scaled by √d_k; temperature " + t + ")"
+}
+
+// AttendFormula is the attention band's formula line; blocked counts the
+// query rows that see no key (their weights are all 0, not summing to 1).
+func AttendFormula(s Settings, blocked int) string {
+	sums := "(each row sums to 1)"
+	if blocked > 0 {
+		sums = "(rows sum to 1, but " + strconv.Itoa(blocked) + " see no key: all 0)"
+	}
+	return ScoresFormula(s) + " → mask → weights = softmax(scores) per row " + sums
 }

@@ -505,8 +505,8 @@ func (g *Game) drawStatus(screen *ebiten.Image, face, small text.Face, th theme)
 	a, l := g.app, g.app.L
 	u := l.U
 	s := l.Status
-	line1 := "Hover a cell for its value · click a head to select it · Tab selects a token · ? or F1: help · Esc: shortcuts"
-	if f := viz.PanelFormula(a.TipPanel); f != "" {
+	line1 := "Hover a cell for its value · click a head to select it · Tab selects a token · F1: help · Esc: shortcuts"
+	if f := a.StatusFormula(a.TipPanel); f != "" {
 		line1 = f
 	}
 	drawText(screen, fit(line1, face, s.W), face, s.X, s.Y, th.fg)
