@@ -119,3 +119,27 @@ func HelpLines() []string {
 		"Colours: weights light (0) → dark blue (1); signed values blue (−) · white (0) · red (+). Hatched = blocked by the mask.",
 	}
 }
+
+// ShortcutModifier reports whether a key pressed with these modifiers (as
+// the DOM reports them) is a shortcut such as Ctrl+V rather than typed
+// text: Ctrl or Meta make shortcuts, but not with AltGr held (Windows
+// reports AltGr as Ctrl+Alt, and AltGr+q types "@" on German keyboards);
+// Alt makes one only with an ASCII key (Alt+f on Linux or Windows), not
+// when Alt/Option produced a character (macOS Option+a types "å").
+func ShortcutModifier(key string, ctrl, meta, alt, altGraph bool) bool {
+	if altGraph {
+		return false
+	}
+	if ctrl || meta {
+		return true
+	}
+	if !alt {
+		return false
+	}
+	for _, r := range key {
+		if r >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -139,7 +139,7 @@ func (q *keyQueue) listen(win js.Value) {
 			return nil
 		}
 		key := e.Get("key").String()
-		ctrl := e.Get("ctrlKey").Bool() || e.Get("altKey").Bool() || e.Get("metaKey").Bool()
+		ctrl := shortcut(e, key)
 		switch key {
 		case "Tab", "F1", "F2", "F11", "PageUp", "PageDown", "ArrowUp", "ArrowDown":
 			e.Call("preventDefault")
@@ -192,12 +192,22 @@ func (q *keyQueue) listen(win js.Value) {
 	// of DevTools key input do): the game typed it already.
 	win.Call("addEventListener", "keypress", js.FuncOf(func(this js.Value, args []js.Value) any {
 		e := args[0]
-		ctrl := e.Get("ctrlKey").Bool() || e.Get("altKey").Bool() || e.Get("metaKey").Bool()
-		if !e.Get("isComposing").Truthy() && len([]rune(e.Get("key").String())) == 1 && !ctrl {
+		key := e.Get("key").String()
+		if !e.Get("isComposing").Truthy() && len([]rune(key)) == 1 && !shortcut(e, key) {
 			e.Call("preventDefault")
 		}
 		return nil
 	}), true)
+}
+
+// shortcut reports whether the key event is a shortcut (Ctrl+V) rather
+// than typing; AltGr and macOS Option characters type (viz.ShortcutModifier).
+func shortcut(e js.Value, key string) bool {
+	altGraph := false
+	if f := e.Get("getModifierState"); f.Type() == js.TypeFunction {
+		altGraph = e.Call("getModifierState", "AltGraph").Bool()
+	}
+	return viz.ShortcutModifier(key, e.Get("ctrlKey").Bool(), e.Get("metaKey").Bool(), e.Get("altKey").Bool(), altGraph)
 }
 
 func (q *keyQueue) drain() []ebitenapp.KeyEvent {

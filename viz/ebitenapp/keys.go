@@ -9,7 +9,7 @@ import (
 type KeyEvent struct {
 	Key   string
 	Shift bool
-	Ctrl  bool // Ctrl, Alt or Meta held: not a shortcut, not typing
+	Ctrl  bool // a shortcut modifier held (viz.ShortcutModifier): not a letter shortcut, not typing
 	// Type: Key is text to type (a plain printable key, or pasted or
 	// inserted text) that the host kept from the IME text field; while
 	// typing, the game inserts it (else a single key is a shortcut).
