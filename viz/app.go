@@ -432,22 +432,8 @@ func (a *App) recompute() {
 	}
 	conds = append(conds, textConditions(a.S.Text, toks, a.S)...)
 	if a.Frame.HasGlyph != nil {
-		var missing []string
-		seen := map[rune]bool{}
-		for _, r := range text {
-			if r > ' ' && !seen[r] && !a.Frame.HasGlyph(r) {
-				seen[r] = true
-				if len(missing) < 4 {
-					missing = append(missing, string(r))
-				}
-			}
-		}
-		if len(seen) > 0 {
-			more := ""
-			if len(seen) > len(missing) {
-				more = " …"
-			}
-			conds = append(conds, "font: "+strings.Join(missing, " ")+more+" not in the built-in font, drawn as boxes; attention is computed all the same")
+		if m := MissingGlyphs(text, a.Frame.HasGlyph); m != "" {
+			conds = append(conds, "font: the built-in font lacks "+m+", drawn as boxes; attention is computed all the same")
 		}
 	}
 	a.conds = conds
@@ -623,5 +609,5 @@ func TokenLabel(s string) string {
 	case "\n":
 		return `\n`
 	}
-	return s
+	return DisplayText(s)
 }

@@ -353,14 +353,17 @@ func TestMissingGlyphsNotice(t *testing.T) {
 		want string // "" = no font notice
 	}{
 		{"plain ascii", ""},
-		{"注意 is attention", "font: 注 意 not in the built-in font"},
-		{"😀😀 a b c d e ✓", "font: 😀 ✓ not in"},
-		{"αβγδεζ", "font: α β γ δ …"},
+		{"注意 is attention", "font: the built-in font lacks Han (U+6CE8 U+610F), drawn as boxes"},
+		{"😀😀 a b c d e ✓", "font: the built-in font lacks emoji and symbols (U+1F600 U+2713)"},
+		{"αβγδεζ", "font: the built-in font lacks Greek (U+03B1 U+03B2 U+03B3 U+03B4 …)"},
+		{"שלום مرحبا", "font: the built-in font lacks Arabic, Hebrew (U+05E9 U+05DC U+05D5 U+05DD …)"},
+		{"cafe\u0301 déjà", ""}, // e + combining acute draws as é (NFC), which the font has
+		{"x\u0301", "font: the built-in font lacks combining marks (U+0301)"}, // no composed form: the accent itself
 	} {
 		s := DefaultSettings()
 		s.Text = tc.text
 		a := New(s, nil)
-		a.SetFrame(Frame{W: 1280, H: 800, Scale: 1, HasGlyph: func(r rune) bool { return r < 0x80 }})
+		a.SetFrame(Frame{W: 1280, H: 800, Scale: 1, HasGlyph: func(r rune) bool { return r < 0x100 }})
 		a.Sync()
 		got := ""
 		for _, n := range a.Notices() {

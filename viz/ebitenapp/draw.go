@@ -217,8 +217,8 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 		_, k := utf8.DecodeRuneInString(txt[to:])
 		to += k
 	}
-	before := strings.ReplaceAll(txt[from:cur], "\n", " ")
-	after := strings.ReplaceAll(txt[cur:to], "\n", " ")
+	before := viz.DisplayText(strings.ReplaceAll(txt[from:cur], "\n", " "))
+	after := viz.DisplayText(strings.ReplaceAll(txt[cur:to], "\n", " "))
 	bx := text.Advance(before, face)
 	shift := 0.0
 	if bx > inner-20*u {
