@@ -12,12 +12,15 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
+
+	"github.com/attnviz/attnviz/bench/workload"
 )
 
 // profileSection is a diagnostic, run only with -only profile: it samples
 // the page's main thread (JS and wasm, with Go function names: the wasm is
 // built without -s -w) with the DevTools CPU profiler while the app sits
-// idle, and lists where the time goes.
+// idle (or, with BENCH_PROFILE_EDITS=1, recomputes every 100 ms), lists
+// where the time goes and the CPU time of every Chromium process type.
 func profileSection(o *options, e *env) ([]Row, error) {
 	dir := filepath.Join(o.work, "web-profile")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -62,7 +65,36 @@ func profileSection(o *options, e *env) ([]Row, error) {
 	}
 	time.Sleep(2 * time.Second)
 	window := 5 * time.Second
+	editing := os.Getenv("BENCH_PROFILE_EDITS") != ""
+	if editing {
+		// A recompute every 100 ms (alternating seeds), T = 64, as in the
+		// edit-to-frame section: where does an edit's time go?
+		if _, err := evalJS[bool](b, 10*time.Second, "attnviz.set('dmodel', '64'); attnviz.set('heads', '8'); attnviz.setText("+fmt.Sprintf("%q", workloadText(64))+"); window.__editN = 0; window.__editTimer = setInterval(() => attnviz.set('seed', String(1 + (window.__editN++ % 2))), 100); true"); err != nil {
+			return nil, err
+		}
+		time.Sleep(time.Second)
+		st, _ := evalJS[string](b, 10*time.Second, "attnviz.state()")
+		fmt.Fprintln(os.Stderr, "state before profiling:", st[max(0, len(st)-400):])
+	}
 	var prof *profiler.Profile
+	procs := processTree(b.pid)
+	cpuByType := func() map[string]int64 {
+		m := map[string]int64{}
+		for pid, cmd := range procs {
+			t, err := cpuTicks(pid)
+			if err != nil {
+				continue
+			}
+			kind := "browser"
+			if i := strings.Index(cmd, "--type="); i >= 0 {
+				kind = strings.Fields(cmd[i+len("--type="):])[0]
+			}
+			m[kind] += t
+		}
+		return m
+	}
+	cpu0 := cpuByType()
+	v0, _ := evalJS[int](b, 10*time.Second, "attnviz.version()")
 	err = b.do(window+30*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, t, profiler.Enable, cdp.Empty{}); err != nil {
 			return err
@@ -78,6 +110,14 @@ func profileSection(o *options, e *env) ([]Row, error) {
 	if err != nil || prof == nil {
 		return nil, fmt.Errorf("profiler: %v", err)
 	}
+	cpu1 := cpuByType()
+	v1, _ := evalJS[int](b, 10*time.Second, "attnviz.drawnVersion()")
+	var split []string
+	for k, v := range cpu1 {
+		split = append(split, fmt.Sprintf("%s %s", k, fmtCPU(time.Duration(v-cpu0[k])*clockTick)))
+	}
+	sort.Strings(split)
+	fmt.Fprintf(os.Stderr, "versions drawn during the window: %d; CPU by process type: %s\n", v1-v0, strings.Join(split, ", "))
 	// Self time per function: hit counts times the mean sample interval.
 	total := int64(0)
 	self := map[string]int64{}
@@ -107,8 +147,14 @@ func profileSection(o *options, e *env) ([]Row, error) {
 		}
 		lines = append(lines, fmt.Sprintf("%.1f ms %s", float64(f.hits)*perHit, f.name))
 	}
-	fmt.Fprintf(os.Stderr, "idle main-thread profile over %.0f ms (%d samples):\n  %s\n", wall, total, strings.Join(lines, "\n  "))
+	fmt.Fprintf(os.Stderr, "main-thread profile (editing: %v) over %.0f ms (%d samples):\n  %s\n", editing, wall, total, strings.Join(lines, "\n  "))
 	idle := float64(self["(idle)"]) * perHit
-	return []Row{{Item: "4p", What: "idle main-thread profile (diagnostic)", Value: fmt.Sprintf("%.0f ms busy of %.0f ms", wall-idle, wall),
+	what := "idle main-thread profile (diagnostic)"
+	if editing {
+		what = "main-thread profile while editing (diagnostic)"
+	}
+	return []Row{{Item: "4p", What: what, Value: fmt.Sprintf("%.0f ms busy of %.0f ms", wall-idle, wall),
 		Reference: "—", Ratio: nan(), Note: "top self times: " + strings.Join(lines[:min(12, len(lines))], "; ")}}, nil
 }
+
+func workloadText(t int) string { return workload.Text(t) }
