@@ -399,6 +399,9 @@ func CellText(v float64) string { return CellTextDigits(v, 2) }
 // CellTextDigits is CellText with the given number of decimals.
 func CellTextDigits(v float64, digits int) string {
 	s := strconv.FormatFloat(v, 'f', digits, 64)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-") // -0.004 shows as .00, not -.00
+	}
 	switch {
 	case strings.HasPrefix(s, "0."):
 		return s[1:]
@@ -408,19 +411,15 @@ func CellTextDigits(v float64, digits int) string {
 	return s
 }
 
-// CellDigits chooses one number of decimals (2, 1 or 0; weights 2 or 1) for every number
+// CellDigits chooses one number of decimals (2 or 1) for every number
 // drawn in h's cells, the most for which each of them fits (fits reports
-// whether a text fits in a cell); -1: not even whole numbers fit, draw none.
+// whether a text fits in a cell); -1: not even one decimal fits, draw none.
 // One precision per panel: never some cells with numbers and some without.
 func CellDigits(h *Heatmap, fits func(string) bool) int {
 	if h == nil || h.Kind == MaskMap {
 		return -1
 	}
-	lowest := 0
-	if h.Kind == Weights {
-		lowest = 1 // a weight in whole numbers says nothing
-	}
-	for digits := 2; digits >= lowest; digits-- {
+	for digits := 2; digits >= 1; digits-- { // whole numbers say too little here
 		ok := true
 		for i := 0; i < h.Rows && ok; i++ {
 			for j := 0; j < h.Cols && ok; j++ {

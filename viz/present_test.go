@@ -36,8 +36,8 @@ func ftoa(v float64) string {
 }
 
 // Every number in a panel has the same precision: the most decimals with
-// which all of them fit, fewer for wide values, none when even whole
-// numbers do not fit.
+// which all of them fit, fewer for wide values, none when even one decimal
+// does not fit (whole numbers say too little); no "-" on a rounded zero.
 func TestCellDigitsOnePrecisionPerPanel(t *testing.T) {
 	a := appWith(t, 4, Frame{W: 1280, H: 800, Scale: 1}, "scale", "off", "temp", "0.01")
 	scores, weights := a.HeatByID("scores", -1), a.HeatByID("weights", -1)
@@ -62,13 +62,18 @@ func TestCellDigitsOnePrecisionPerPanel(t *testing.T) {
 		{"weights, never whole numbers", weights, widest(weights, 1) - 1, -1},
 		{"scores, exactly their 2-decimal width", scores, widest(scores, 2), 2},
 		{"scores, one char less", scores, widest(scores, 2) - 1, 1},
-		{"scores, whole numbers only", scores, widest(scores, 0), 0},
-		{"scores, nothing fits", scores, widest(scores, 0) - 1, -1},
+		{"scores, one decimal only", scores, widest(scores, 1), 1},
+		{"scores, nothing fits", scores, widest(scores, 1) - 1, -1},
 		{"mask never has numbers", a.HeatByID("mask", -1), 99, -1},
 	} {
 		got := CellDigits(tc.h, func(s string) bool { return len(s) <= tc.chars })
 		if got != tc.want {
 			t.Errorf("%s: %d decimals, want %d", tc.name, got, tc.want)
+		}
+	}
+	for v, want := range map[float64]string{-0.004: ".00", 0.004: ".00", -0.006: "-.01", 0.5: ".50", -1.25: "-1.25", 12.345: "12.35"} {
+		if got := CellTextDigits(v, 2); got != want {
+			t.Errorf("CellTextDigits(%v, 2) = %q, want %q", v, got, want)
 		}
 	}
 }
