@@ -257,23 +257,35 @@ func (g *Game) composition() (string, int, int, bool) {
 	return g.field.TextForRendering(), s, e, true
 }
 
+// labelFace picks the type for token labels on cells of the given pitch:
+// the small face when it fits, else smaller type (down to 8 px at scale 1)
+// before labelling only every step-th token.
+func (g *Game) labelFace(small text.Face, pitch float64) (text.Face, float64, int) {
+	size := g.app.L.Small
+	if pitch <= 0 {
+		return small, size, 1
+	}
+	if size*1.05 > pitch {
+		size = math.Max(math.Round(8*g.scale), math.Floor(pitch/1.05))
+		small = g.fonts.face(size)
+	}
+	return small, size, max(1, int(math.Ceil(size*1.05/pitch)))
+}
+
 func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th theme) {
 	a := g.app
 	if b.CellH <= 0 || len(a.Tokens) == 0 {
 		return
 	}
 	u := a.L.U
-	step := int(math.Ceil(a.L.Small * 1.05 / b.CellH))
-	if step < 1 {
-		step = 1
-	}
+	small, size, step := g.labelFace(small, b.CellH)
 	if step > 1 && a.S.Present && len(a.L.Bands) == 3 && b.CellH < a.L.Bands[1].CellH {
 		return // a thin input or output strip on a projector: no half-labelled rows
 	}
 	for i := 0; i < len(a.Tokens); i += step {
 		lab := fit(viz.TokenLabel(a.Tokens[i].Text), small, b.Labels.W-6*u)
 		w := text.Advance(lab, small)
-		y := b.Labels.Y + (float64(i)+0.5)*b.CellH - a.L.Small*0.62
+		y := b.Labels.Y + (float64(i)+0.5)*b.CellH - size*0.62
 		c := th.fg
 		if i == a.SelToken {
 			c = th.accent
@@ -382,13 +394,12 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 	// Key tokens above the columns, vertical.
 	if p.ColTokens {
 		colH := p.Grid.Y - (p.R.Y + a.L.Line)
-		step := int(math.Ceil(a.L.Small * 1.05 / p.CellW))
-		step = max(step, 1)
+		small, size, step := g.labelFace(small, p.CellW)
 		for j := 0; j < p.Cols && j < len(a.Tokens); j += step {
 			lab := fit(viz.TokenLabel(a.Tokens[j].Text), small, colH-6*u)
 			op := &text.DrawOptions{}
 			op.GeoM.Rotate(-math.Pi / 2)
-			op.GeoM.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-a.L.Small*0.62), math.Round(p.Grid.Y-3*u))
+			op.GeoM.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-size*0.62), math.Round(p.Grid.Y-3*u))
 			c := th.fg
 			if j == a.SelToken {
 				c = th.accent
