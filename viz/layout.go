@@ -424,6 +424,7 @@ func layoutPipeline(l *Layout, in layoutInput, r Rect) {
 		gridY := y + title + b.colLab
 		band.Labels = Rect{r.X, gridY, lbl, gridH}
 		avail := r.W - lbl - float64(len(b.panels)-1)*gap
+		minW := math.Max(0, math.Min(minW, avail/float64(len(b.panels)))) // narrow windows: panels shrink, never overflow
 		var cw []float64
 		if b.square {
 			for range b.panels {
