@@ -465,6 +465,14 @@ func textConditions(text string, toks []tokenize.Token, s Settings) []string {
 			out = append(out, "padding mask: no <pad> tokens in the text, so padding blocks nothing (type <pad> tokens)")
 		}
 	}
+	if lower := strings.ToLower(text); strings.Contains(lower, "<pad>") || strings.Contains(lower, "[pad]") {
+		for _, odd := range []string{"<PAD>", "<Pad>", "[pad]", "[Pad]"} {
+			if strings.Contains(text, odd) {
+				out = append(out, "padding: "+odd+" is an ordinary word here; write "+tokenize.PadToken+" or [PAD] exactly to mark padding")
+				break
+			}
+		}
+	}
 	rtl, pict := false, false
 	for _, r := range text {
 		rtl = rtl || unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana)

@@ -328,7 +328,13 @@ func (a *App) CellInfo(h *Heatmap, i, j int) []string {
 		case h.IsBlocked(i, j):
 			lines = append(lines, "blocked by the mask: left out of the softmax, weight exactly 0")
 		default:
-			lines = append(lines, "softmax: exp("+f(ht.Scores.At(i, j))+" − max) / Σ over visible keys; row "+strconv.Itoa(i)+" sums to "+f(sum))
+			mx := math.Inf(-1) // the row's largest visible score, subtracted for stable exp
+			for k := 0; k < h.Cols; k++ {
+				if !h.IsBlocked(i, k) {
+					mx = math.Max(mx, ht.Scores.At(i, k))
+				}
+			}
+			lines = append(lines, "softmax: exp("+f(ht.Scores.At(i, j))+" − max "+f(mx)+") / Σ over visible keys; row "+strconv.Itoa(i)+" sums to "+f(sum))
 		}
 		return lines
 	case "scores":
