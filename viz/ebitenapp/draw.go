@@ -135,22 +135,6 @@ func (g *Game) draw(screen *ebiten.Image) {
 		g.drawPanel(screen, &l.Panels[i], small, th)
 	}
 
-	// Notices: over the top of the pipeline when there are several (the
-	// layout reserves one line, so panels never move).
-	if l.NoticeRows > 0 {
-		fillRect(screen, l.NoticeArea, th.notice)
-		if l.NoticeRows > 1 {
-			strokeRect(screen, l.NoticeArea, math.Max(1, u), th.noticeFg)
-		}
-		ns := a.Notices()
-		for i := 0; i < l.NoticeRows && i < len(ns); i++ {
-			s := "• " + ns[i]
-			if i == l.NoticeRows-1 && len(ns) > l.NoticeRows {
-				s = "• …and " + strconv.Itoa(len(ns)-i) + " more notices (click here, or x after Esc, clears)"
-			}
-			drawText(screen, fit(s, face, l.NoticeArea.W-12*u), face, l.NoticeArea.X+6*u, l.NoticeArea.Y+2*u+float64(i)*l.Line, th.noticeFg)
-		}
-	}
 	if len(a.Tokens) == 0 && len(l.Bands) == 3 {
 		// Nothing to show yet: say what will appear.
 		b := l.Bands[2]
@@ -172,6 +156,22 @@ func (g *Game) draw(screen *ebiten.Image) {
 		g.drawLegend(screen, b, g.legends[i], i == 1, small, th)
 	}
 
+	// Notices: over the top of the pipeline when there are several (the
+	// layout reserves one line, so panels never move).
+	if l.NoticeRows > 0 {
+		fillRect(screen, l.NoticeArea, th.notice)
+		if l.NoticeRows > 1 {
+			strokeRect(screen, l.NoticeArea, math.Max(1, u), th.noticeFg)
+		}
+		ns := a.Notices()
+		for i := 0; i < l.NoticeRows && i < len(ns); i++ {
+			s := "• " + ns[i]
+			if i == l.NoticeRows-1 && len(ns) > l.NoticeRows {
+				s = "• …and " + strconv.Itoa(len(ns)-i) + " more notices (click here, or x after Esc, clears)"
+			}
+			drawText(screen, fit(s, face, l.NoticeArea.W-12*u), face, l.NoticeArea.X+6*u, l.NoticeArea.Y+2*u+float64(i)*l.Line, th.noticeFg)
+		}
+	}
 	g.drawStatus(screen, face, small, th)
 	if a.Help {
 		g.drawHelp(screen, face, th)
@@ -505,10 +505,13 @@ func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, si
 	drawText(screen, ticks[1], small, bar.X+bar.W/2-w/2, ty, th.muted)
 	w = text.Advance(ticks[2], small)
 	drawText(screen, ticks[2], small, bar.X+bar.W-w, ty, th.muted)
-	if signed {
-		note := "(max: each panel's largest |value|)"
-		drawText(screen, fit(note, small, bar.W*0.6), small, bar.X+bar.W*0.18, ty+l.Small*1.25, th.muted)
-		_ = note
+	if signed { // the longest note that fits whole, or none (never "(max: e…")
+		for _, note := range []string{"(max: each panel's largest |value|)", "(max per panel)"} {
+			if w := text.Advance(note, small); w <= bar.W {
+				drawText(screen, note, small, bar.X+(bar.W-w)/2, ty+l.Small*1.25, th.muted)
+				break
+			}
+		}
 	}
 }
 
