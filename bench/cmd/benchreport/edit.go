@@ -24,32 +24,11 @@ const frame = 1000.0 / 60 // ms
 func appSite(o *options) (string, func(), error) {
 	dir := filepath.Join(o.work, "web")
 	if _, err := os.Stat(filepath.Join(dir, "main.wasm")); err != nil {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", nil, err
-		}
-		entries, err := os.ReadDir(filepath.Join(o.root, "web"))
-		if err != nil {
-			return "", nil, err
-		}
-		for _, e := range entries {
-			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), "main.wasm") {
-				if err := copyFile(filepath.Join(o.root, "web", e.Name()), filepath.Join(dir, e.Name())); err != nil {
-					return "", nil, err
-				}
-			}
-		}
 		app, _, err := buildWasm(o)
 		if err != nil {
 			return "", nil, err
 		}
-		if err := copyFile(app, filepath.Join(dir, "main.wasm")); err != nil {
-			return "", nil, err
-		}
-		wasmExec, err := wasmExecJS()
-		if err != nil {
-			return "", nil, err
-		}
-		if err := copyFile(wasmExec, filepath.Join(dir, "wasm_exec.js")); err != nil {
+		if err := copyWebDir(o, dir, app); err != nil {
 			return "", nil, err
 		}
 	}
@@ -58,6 +37,46 @@ func appSite(o *options) (string, func(), error) {
 		return "", nil, err
 	}
 	return base + "index.html", stop, nil
+}
+
+// copyWebDir fills dir with the files of web/, the given main.wasm and this
+// Go's wasm_exec.js.
+func copyWebDir(o *options, dir, wasm string) error {
+	entries, err := os.ReadDir(filepath.Join(o.root, "web"))
+	if err != nil {
+		return err
+	}
+	files := map[string]string{wasm: "main.wasm"}
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), "main.wasm") && e.Name() != "wasm_exec.js" {
+			files[filepath.Join(o.root, "web", e.Name())] = e.Name()
+		}
+	}
+	return copyFiles(dir, files)
+}
+
+// copyFiles copies each source file to dir under its new name, and this
+// Go's wasm_exec.js, which every page here loads.
+func copyFiles(dir string, files map[string]string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	wasmExec, err := wasmExecJS()
+	if err != nil {
+		return err
+	}
+	files[wasmExec] = "wasm_exec.js"
+	for src, dst := range files {
+		if err := copyFile(src, filepath.Join(dir, dst)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fpsJS counts the animation frames per second the page gets over ms.
+func fpsJS(ms int) string {
+	return fmt.Sprintf(`new Promise(res => { let n = 0; const t0 = performance.now(); const f = () => { n++; if (performance.now() - t0 < %d) requestAnimationFrame(f); else res(n * 1000 / (performance.now() - t0)); }; requestAnimationFrame(f); })`, ms)
 }
 
 // e2fJS measures, in the page, from the first keydown after it is armed to
@@ -151,7 +170,7 @@ func editToFrame(o *options, page string, t, repeats int) (Row, error) {
 	}
 	// How many animation frames per second this browser gives the page now
 	// (60 on an unloaded machine): frames are what an edit waits for.
-	fps, err := evalJS[float64](b, 10*time.Second, `new Promise(res => { let n = 0; const t0 = performance.now(); const f = () => { n++; if (performance.now() - t0 < 1000) requestAnimationFrame(f); else res(n * 1000 / (performance.now() - t0)); }; requestAnimationFrame(f); })`)
+	fps, err := evalJS[float64](b, 10*time.Second, fpsJS(1000))
 	if err != nil {
 		return Row{}, err
 	}

@@ -11,17 +11,12 @@ import (
 // fpsSection is a diagnostic (-only fps): animation frames per second that
 // headless Chromium gives a page showing the minimal app and the attnviz app.
 func fpsSection(o *options, e *env) ([]Row, error) {
-	page, stop, err := appSite(o)
+	page, minURL, stop, err := bothSites(o)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	minURL, stopMin, err := minimalSite(o)
-	if err != nil {
-		return nil, err
-	}
-	defer stopMin()
-	const count = `new Promise(res => { let n = 0; const t0 = performance.now(); const f = () => { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(f); else res(n * 1000 / (performance.now() - t0)); }; requestAnimationFrame(f); })`
+	count := fpsJS(2000)
 	for _, p := range []struct{ name, url, ready string }{
 		{"minimal", minURL, "window.minimalStarted === true"},
 		{"app", page, "window.attnviz && attnviz.ready"},

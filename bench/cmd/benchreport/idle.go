@@ -26,16 +26,11 @@ func idleSection(o *options, e *env) ([]Row, error) {
 	var rows []Row
 
 	// Browser.
-	page, stop, err := appSite(o)
+	page, minURL, stop, err := bothSites(o)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	minURL, stopMin, err := minimalSite(o)
-	if err != nil {
-		return nil, err
-	}
-	defer stopMin()
 	appCPU, appAll, appSplit, err := browserIdle(o, page, "window.attnviz && attnviz.ready && attnviz.drawnVersion() === attnviz.version()")
 	if err != nil {
 		return nil, fmt.Errorf("browser app: %v", err)
@@ -87,28 +82,29 @@ func ratioCPU(v, ref time.Duration) float64 {
 // minimalSite serves the minimal app's wasm with a plain page.
 func minimalSite(o *options) (string, func(), error) {
 	dir := filepath.Join(o.work, "minimal-web")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", nil, err
-	}
 	_, minimal, err := buildWasm(o)
 	if err != nil {
 		return "", nil, err
 	}
-	wasmExec, err := wasmExecJS()
-	if err != nil {
+	if err := copyFiles(dir, map[string]string{minimal: "minimal.wasm", filepath.Join(o.root, "bench", "minimal", "index.html"): "index.html"}); err != nil {
 		return "", nil, err
-	}
-	for src, dst := range map[string]string{
-		minimal:  "minimal.wasm",
-		wasmExec: "wasm_exec.js",
-		filepath.Join(o.root, "bench", "minimal", "index.html"): "index.html",
-	} {
-		if err := copyFile(src, filepath.Join(dir, dst)); err != nil {
-			return "", nil, err
-		}
 	}
 	base, stop, err := serveDir(dir)
 	return base + "index.html", stop, err
+}
+
+// bothSites serves the app and the minimal app; stop ends both servers.
+func bothSites(o *options) (app, minimal string, stop func(), err error) {
+	app, stopApp, err := appSite(o)
+	if err != nil {
+		return "", "", nil, err
+	}
+	minimal, stopMin, err := minimalSite(o)
+	if err != nil {
+		stopApp()
+		return "", "", nil, err
+	}
+	return app, minimal, func() { stopApp(); stopMin() }, nil
 }
 
 // browserIdle opens url in a fresh Chromium, waits for ready, lets it

@@ -23,28 +23,11 @@ import (
 // where the time goes and the CPU time of every Chromium process type.
 func profileSection(o *options, e *env) ([]Row, error) {
 	dir := filepath.Join(o.work, "web-profile")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	wasm := filepath.Join(o.work, "main-symbols.wasm")
+	if err := goBuild(o, "js", "wasm", wasm, "./cmd/wasm", "-trimpath"); err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(filepath.Join(o.root, "web"))
-	if err != nil {
-		return nil, err
-	}
-	for _, en := range entries {
-		if en.Type().IsRegular() && !strings.HasPrefix(en.Name(), "main.wasm") {
-			if err := copyFile(filepath.Join(o.root, "web", en.Name()), filepath.Join(dir, en.Name())); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := goBuild(o, "js", "wasm", filepath.Join(dir, "main.wasm"), "./cmd/wasm", "-trimpath"); err != nil {
-		return nil, err
-	}
-	wasmExec, err := wasmExecJS()
-	if err != nil {
-		return nil, err
-	}
-	if err := copyFile(wasmExec, filepath.Join(dir, "wasm_exec.js")); err != nil {
+	if err := copyWebDir(o, dir, wasm); err != nil {
 		return nil, err
 	}
 	base, stop, err := serveDir(dir)

@@ -27,17 +27,8 @@ func wasmSection(o *options, e *env) ([]Row, error) {
 	if err := goBuild(o, "js", "wasm", filepath.Join(dir, "bench.wasm"), "./bench/cmd/wasmbench", wasmBuildFlags...); err != nil {
 		return nil, err
 	}
-	wasmExec, err := wasmExecJS()
-	if err != nil {
+	if err := copyFiles(dir, map[string]string{filepath.Join(o.root, "bench", "cmd", "wasmbench", "index.html"): "index.html"}); err != nil {
 		return nil, err
-	}
-	for src, dst := range map[string]string{
-		wasmExec: "wasm_exec.js",
-		filepath.Join(o.root, "bench", "cmd", "wasmbench", "index.html"): "index.html",
-	} {
-		if err := copyFile(src, filepath.Join(dir, dst)); err != nil {
-			return nil, err
-		}
 	}
 	url, stop, err := serveDir(dir)
 	if err != nil {
