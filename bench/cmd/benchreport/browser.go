@@ -192,3 +192,27 @@ func cpuTicks(pid int) (int64, error) {
 
 // clockTick is USER_HZ: /proc times are in 1/100 s on Linux.
 const clockTick = 10 * time.Millisecond
+
+// openServed serves dir, opens url (relative to it) in a fresh Chromium and
+// waits for the JS condition ready. done stops both.
+func openServed(o *options, dir, url, ready string, timeout time.Duration) (b *browser, done func(), err error) {
+	base, stop, err := serveDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err = startBrowser(o)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	done = func() { b.cancel(); stop() }
+	if err := b.open(base + url); err != nil {
+		done()
+		return nil, nil, err
+	}
+	if err := b.waitJS(timeout, ready); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return b, done, nil
+}

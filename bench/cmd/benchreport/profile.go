@@ -30,22 +30,11 @@ func profileSection(o *options, e *env) ([]Row, error) {
 	if err := copyWebDir(o, dir, wasm); err != nil {
 		return nil, err
 	}
-	base, stop, err := serveDir(dir)
+	b, done, err := openServed(o, dir, "index.html", "window.attnviz && attnviz.ready", 90*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer stop()
-	b, err := startBrowser(o)
-	if err != nil {
-		return nil, err
-	}
-	defer b.cancel()
-	if err := b.open(base + "index.html"); err != nil {
-		return nil, err
-	}
-	if err := b.waitJS(90*time.Second, "window.attnviz && attnviz.ready"); err != nil {
-		return nil, err
-	}
+	defer done()
 	time.Sleep(2 * time.Second)
 	window := 5 * time.Second
 	editing := os.Getenv("BENCH_PROFILE_EDITS") != ""

@@ -30,28 +30,15 @@ func wasmSection(o *options, e *env) ([]Row, error) {
 	if err := copyFiles(dir, map[string]string{filepath.Join(o.root, "bench", "cmd", "wasmbench", "index.html"): "index.html"}); err != nil {
 		return nil, err
 	}
-	url, stop, err := serveDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer stop()
-	b, err := startBrowser(o)
-	if err != nil {
-		return nil, err
-	}
-	defer b.cancel()
-	seconds := 0.5
-	query := fmt.Sprintf("?seconds=%g", seconds)
+	query := "?seconds=0.5"
 	if o.smoke {
-		seconds = 0.05
-		query = fmt.Sprintf("?smoke=1&seconds=%g", seconds)
+		query = "?smoke=1&seconds=0.05"
 	}
-	if err := b.open(url + "index.html" + query); err != nil {
+	b, done, err := openServed(o, dir, "index.html"+query, "window.benchResult !== undefined || window.benchError !== undefined", 5*time.Minute)
+	if err != nil {
 		return nil, err
 	}
-	if err := b.waitJS(5*time.Minute, "window.benchResult !== undefined || window.benchError !== undefined"); err != nil {
-		return nil, err
-	}
+	defer done()
 	if msg, _ := evalJS[string](b, 10*time.Second, "String(window.benchError || '')"); msg != "" {
 		return nil, fmt.Errorf("wasm bench: %s", msg)
 	}
