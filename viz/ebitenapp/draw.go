@@ -302,7 +302,11 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 		title += " ●"
 		short += "●"
 	}
-	if short != "" && text.Advance(title, small) > p.R.W {
+	widest := title
+	if p.ID == "head-weights" { // the whole grid alike: all long titles or all short
+		widest = "head " + strconv.Itoa(a.S.Heads) + " ●"
+	}
+	if short != "" && text.Advance(widest, small) > p.R.W {
 		title = short // keep the shape rather than cut the title
 	}
 	tc := th.fg
