@@ -157,7 +157,11 @@ func (g *Game) draw(screen *ebiten.Image) {
 	}
 
 	// Notices: over the top of the pipeline when there are several (the
-	// layout reserves one line, so panels never move).
+	// layout reserves one line, so panels never move). Without notices, the
+	// line shows the attention formula when the bands had no room for theirs.
+	if l.NoticeRows == 0 && len(l.Bands) == 3 && l.Bands[1].Formula.H == 0 && len(a.Tokens) > 0 {
+		drawText(screen, fit(l.Bands[1].Text, small, l.Notices.W-12*u), small, l.Notices.X+6*u, l.Notices.Y+2*u+(l.Line-l.Small*1.3)/2, th.muted)
+	}
 	if l.NoticeRows > 0 {
 		fillRect(screen, l.NoticeArea, th.notice)
 		if l.NoticeRows > 1 {
