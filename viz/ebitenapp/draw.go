@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
+	"golang.org/x/image/font"
 
 	"github.com/attnviz/attnviz/viz"
 )
@@ -50,19 +50,18 @@ func strokeRect(dst *ebiten.Image, r viz.Rect, w float64, c color.Color) {
 }
 
 // drawText draws s with its top-left at (x, y).
-func drawText(dst *ebiten.Image, s string, f text.Face, x, y float64, c color.Color) {
-	op := &text.DrawOptions{}
-	op.GeoM.Translate(math.Round(x), math.Round(y))
-	op.ColorScale.ScaleWithColor(c)
-	text.Draw(dst, s, f, op)
+func drawText(dst *ebiten.Image, s string, f font.Face, x, y float64, c color.Color) {
+	var geom ebiten.GeoM
+	geom.Translate(math.Round(x), math.Round(y))
+	drawTextGeoM(dst, s, f, geom, c)
 }
 
 // fit shortens s with "…" until it is at most w pixels wide.
-func fit(s string, f text.Face, w float64) string {
+func fit(s string, f font.Face, w float64) string {
 	if w <= 0 {
 		return ""
 	}
-	if text.Advance(s, f) <= w {
+	if textAdvance(s, f) <= w {
 		return s
 	}
 	r := []rune(s)
@@ -72,7 +71,7 @@ func fit(s string, f text.Face, w float64) string {
 	lo, hi := 0, len(r) // binary search the longest prefix that fits
 	for lo < hi {
 		m := (lo + hi + 1) / 2
-		if text.Advance(string(r[:m])+"…", f) <= w {
+		if textAdvance(string(r[:m])+"…", f) <= w {
 			lo = m
 		} else {
 			hi = m - 1
@@ -118,7 +117,7 @@ func (g *Game) draw(screen *ebiten.Image) {
 		}
 		fillRect(screen, c.R, bg)
 		lab := fit(c.Label, face, c.R.W-8*u)
-		drawText(screen, lab, face, c.R.X+(c.R.W-text.Advance(lab, face))/2, c.R.Y+2*u, fg)
+		drawText(screen, lab, face, c.R.X+(c.R.W-textAdvance(lab, face))/2, c.R.Y+2*u, fg)
 	}
 	if l.ChipsMore.R.W > 0 {
 		drawText(screen, l.ChipsMore.Label, small, l.ChipsMore.R.X+6*u, l.ChipsMore.R.Y+4*u, th.muted)
@@ -182,7 +181,7 @@ func (g *Game) draw(screen *ebiten.Image) {
 	}
 }
 
-func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
+func (g *Game) drawTextBox(screen *ebiten.Image, face font.Face) {
 	a, l, th := g.app, g.app.L, g.theme()
 	u := l.U
 	r := l.TextBox
@@ -197,7 +196,7 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 		mode = "shortcuts · Enter: type"
 	}
 	small := g.fonts.face(l.Small)
-	mw := text.Advance(mode, small)
+	mw := textAdvance(mode, small)
 	drawText(screen, mode, small, r.X+r.W-mw-8*u, r.Y+(r.H-l.Small*1.3)/2, th.muted)
 	inner := r.W - mw - 28*u
 	ty := r.Y + (r.H-l.Line)/2 + u
@@ -223,7 +222,7 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 	}
 	before := viz.DisplayText(strings.ReplaceAll(txt[from:cur], "\n", " "))
 	after := viz.DisplayText(strings.ReplaceAll(txt[cur:to], "\n", " "))
-	bx := text.Advance(before, face)
+	bx := textAdvance(before, face)
 	shift := 0.0
 	if bx > inner-20*u {
 		shift = bx - (inner - 20*u)
@@ -232,7 +231,7 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 	vis := before
 	for shift > 0 && vis != "" {
 		_, k := utf8.DecodeRuneInString(vis)
-		w := text.Advance(vis[:k], face)
+		w := textAdvance(vis[:k], face)
 		vis = vis[k:]
 		shift -= w
 	}
@@ -241,11 +240,11 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face text.Face) {
 		x -= shift + 0 // partial glyph scrolled out: start a bit right
 	}
 	if a.SelAll {
-		sw := text.Advance(vis, face) + text.Advance(after, face)
+		sw := textAdvance(vis, face) + textAdvance(after, face)
 		fillRect(screen, viz.Rect{X: x, Y: ty, W: math.Min(sw, inner), H: l.Line - 2*u}, th.notice)
 	}
 	drawText(screen, vis, face, x, ty, th.fg)
-	cx := x + text.Advance(vis, face)
+	cx := x + textAdvance(vis, face)
 	drawText(screen, fit(after, face, r.X+inner-cx), face, cx, ty, th.fg)
 	if a.Editing && !a.Help {
 		vector.StrokeLine(screen, float32(cx), float32(ty), float32(cx), float32(ty+l.Line-2*u), float32(math.Max(1, 1.5*u)), th.accent, false)
@@ -264,7 +263,7 @@ func (g *Game) composition() (string, int, int, bool) {
 // labelFace picks the type for token labels on cells of the given pitch:
 // the small face when it fits, else smaller type (down to 8 px at scale 1)
 // before labelling only every step-th token.
-func (g *Game) labelFace(small text.Face, pitch float64) (text.Face, float64, int) {
+func (g *Game) labelFace(small font.Face, pitch float64) (font.Face, float64, int) {
 	size := g.app.L.Small
 	if pitch <= 0 {
 		return small, size, 1
@@ -276,7 +275,7 @@ func (g *Game) labelFace(small text.Face, pitch float64) (text.Face, float64, in
 	return small, size, max(1, int(math.Ceil(size*1.05/pitch)))
 }
 
-func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th theme) {
+func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small font.Face, th theme) {
 	a := g.app
 	if b.CellH <= 0 || len(a.Tokens) == 0 {
 		return
@@ -288,7 +287,7 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th t
 	}
 	for i := 0; i < len(a.Tokens); i += step {
 		lab := fit(viz.TokenLabel(a.Tokens[i].Text), small, b.Labels.W-6*u)
-		w := text.Advance(lab, small)
+		w := textAdvance(lab, small)
 		y := b.Labels.Y + (float64(i)+0.5)*b.CellH - size*0.62
 		c := th.fg
 		if i == a.SelToken {
@@ -298,7 +297,7 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small text.Face, th t
 	}
 }
 
-func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th theme) {
+func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small font.Face, th theme) {
 	a := g.app
 	u := a.L.U
 	title, short := p.Title, p.Short
@@ -310,7 +309,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 	if p.ID == "head-weights" { // the whole grid alike: all long titles or all short
 		widest = "head " + strconv.Itoa(a.S.Heads) + " ●"
 	}
-	if short != "" && text.Advance(widest, small) > p.R.W {
+	if short != "" && textAdvance(widest, small) > p.R.W {
 		title = short // keep the shape rather than cut the title
 	}
 	tc := th.fg
@@ -329,7 +328,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 		}
 		strokeRect(screen, p.Grid, math.Max(1, u), th.line)
 		lab = fit(lab, small, p.Grid.W-8*u)
-		drawText(screen, lab, small, p.Grid.X+(p.Grid.W-text.Advance(lab, small))/2, p.Grid.Y+(p.Grid.H-a.L.Small)/2, th.muted)
+		drawText(screen, lab, small, p.Grid.X+(p.Grid.W-textAdvance(lab, small))/2, p.Grid.Y+(p.Grid.H-a.L.Small)/2, th.muted)
 		return
 	}
 	k := texKey{h.ID, -1}
@@ -367,14 +366,14 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 		cf := g.fonts.face(fh)
 		off := math.Max(3*u, p.CellH*0.08)
 		room := p.CellW - 4*g.scale
-		digits := viz.CellDigits(h, func(s string) bool { return text.Advance(s, cf) <= room })
+		digits := viz.CellDigits(h, func(s string) bool { return textAdvance(s, cf) <= room })
 		for i := 0; i < p.Rows && digits >= 0; i++ {
 			for j := 0; j < p.Cols; j++ {
 				if h.IsBlocked(i, j) && h.Kind == viz.Weights {
 					continue
 				}
 				s := viz.CellTextDigits(h.At(i, j), digits)
-				w := text.Advance(s, cf)
+				w := textAdvance(s, cf)
 				x := p.Grid.X + (float64(j)+0.5)*p.CellW - w/2
 				y := p.Grid.Y + (float64(i)+0.5)*p.CellH + off
 				drawText(screen, s, cf, x, y, viz.TextOn(h.Color(i, j)))
@@ -391,7 +390,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 			}
 			if all {
 				lab := fit("no visible key", small, p.Grid.W-4*u)
-				w := text.Advance(lab, small)
+				w := textAdvance(lab, small)
 				y := p.Grid.Y + (float64(i)+0.5)*p.CellH - a.L.Small*0.62
 				fillRect(screen, viz.Rect{X: p.Grid.X + (p.Grid.W-w)/2 - 3*u, Y: y - u, W: w + 6*u, H: a.L.Small*1.3 + 2*u}, th.panelBg)
 				drawText(screen, lab, small, p.Grid.X+(p.Grid.W-w)/2, y, th.fg)
@@ -405,15 +404,14 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small text.Face, th
 		small, size, step := g.labelFace(small, p.CellW)
 		for j := 0; j < p.Cols && j < len(a.Tokens); j += step {
 			lab := fit(viz.TokenLabel(a.Tokens[j].Text), small, colH-6*u)
-			op := &text.DrawOptions{}
-			op.GeoM.Rotate(-math.Pi / 2)
-			op.GeoM.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-size*0.62), math.Round(p.Grid.Y-3*u))
+			var geom ebiten.GeoM
+			geom.Rotate(-math.Pi / 2)
+			geom.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-size*0.62), math.Round(p.Grid.Y-3*u))
 			c := th.fg
 			if j == a.SelToken {
 				c = th.accent
 			}
-			op.ColorScale.ScaleWithColor(c)
-			text.Draw(screen, lab, small, op)
+			drawTextGeoM(screen, lab, small, geom, c)
 		}
 	}
 
@@ -493,7 +491,7 @@ func gradient(f func(float64) color.RGBA) *ebiten.Image {
 	return img
 }
 
-func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, signed bool, small text.Face, th theme) {
+func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, signed bool, small font.Face, th theme) {
 	l := g.app.L
 	u := l.U
 	drawText(screen, fit(b.Label, small, b.R.W), small, b.R.X, b.R.Y+2*u, th.fg)
@@ -509,13 +507,13 @@ func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, si
 	}
 	ty := bar.Y + bar.H + 2*u
 	drawText(screen, ticks[0], small, bar.X, ty, th.muted)
-	w := text.Advance(ticks[1], small)
+	w := textAdvance(ticks[1], small)
 	drawText(screen, ticks[1], small, bar.X+bar.W/2-w/2, ty, th.muted)
-	w = text.Advance(ticks[2], small)
+	w = textAdvance(ticks[2], small)
 	drawText(screen, ticks[2], small, bar.X+bar.W-w, ty, th.muted)
 	if signed { // the longest note that fits whole, or none (never "(max: e…")
 		for _, note := range []string{"(max: each panel's largest |value|)", "(max per panel)"} {
-			if w := text.Advance(note, small); w <= bar.W {
+			if w := textAdvance(note, small); w <= bar.W {
 				drawText(screen, note, small, bar.X+(bar.W-w)/2, ty+l.Small*1.25, th.muted)
 				break
 			}
@@ -523,7 +521,7 @@ func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, si
 	}
 }
 
-func (g *Game) drawStatus(screen *ebiten.Image, face, small text.Face, th theme) {
+func (g *Game) drawStatus(screen *ebiten.Image, face, small font.Face, th theme) {
 	a, l := g.app, g.app.L
 	u := l.U
 	s := l.Status
@@ -541,7 +539,7 @@ func (g *Game) drawStatus(screen *ebiten.Image, face, small text.Face, th theme)
 	}
 	w := 0.0
 	for _, t := range a.Tip {
-		w = math.Max(w, text.Advance(t, small))
+		w = math.Max(w, textAdvance(t, small))
 	}
 	w = math.Min(w+16*u, l.W-16*u)
 	h := float64(len(a.Tip))*l.Small*1.35 + 10*u
@@ -561,13 +559,13 @@ func (g *Game) drawStatus(screen *ebiten.Image, face, small text.Face, th theme)
 	}
 }
 
-func (g *Game) drawHelp(screen *ebiten.Image, face text.Face, th theme) {
+func (g *Game) drawHelp(screen *ebiten.Image, face font.Face, th theme) {
 	l := g.app.L
 	u := l.U
 	lines := viz.HelpLines()
 	w := 0.0
 	for _, s := range lines {
-		w = math.Max(w, text.Advance(s, face))
+		w = math.Max(w, textAdvance(s, face))
 	}
 	w = math.Min(w+40*u, l.W-20*u)
 	h := math.Min(float64(len(lines))*l.Line+30*u, l.H-20*u)
