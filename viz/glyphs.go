@@ -5,14 +5,67 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
+	"unicode/utf8"
 )
 
-// DisplayText is s as drawn: composed (NFC), so a letter followed by a
-// combining accent ("e" + U+0301) draws as the one glyph the font has ("é").
-// Tokens keep their own bytes; only the drawing changes.
-func DisplayText(s string) string { return norm.NFC.String(s) }
+// DisplayText is s as drawn: an ASCII letter followed by one of the common
+// combining accents ("e" + U+0301) becomes the one precomposed glyph the font
+// has ("é"), as Unicode NFC composes it. Only the pairs in latinCompositions
+// compose (a small table instead of x/text's norm tables, which cost the wasm
+// about 190 KB); everything else stays as typed. Tokens keep their own bytes;
+// only the drawing changes.
+func DisplayText(s string) string {
+	if strings.IndexByte(s, 0xCC) < 0 { // every mark in the table is U+03xx: UTF-8 0xCC 0x80-0xBF
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	base := -1 // where out holds an ASCII letter that the next rune may compose with
+	for _, r := range s {
+		if base >= 0 {
+			if c := composeLatin(rune(out[base]), r); c != 0 {
+				out = utf8.AppendRune(out[:base], c)
+				base = -1
+				continue
+			}
+		}
+		base = -1
+		if r < utf8.RuneSelf && ('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z') {
+			base = len(out)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
+
+// composeLatin is the precomposed form of base + mark, 0 when there is none
+// in latinCompositions.
+func composeLatin(base, mark rune) rune {
+	pairs, ok := latinCompositions[mark]
+	if !ok {
+		return 0
+	}
+	odd, prev := false, rune(-1)
+	for _, r := range pairs {
+		if odd && prev == base {
+			return r
+		}
+		odd, prev = !odd, r
+	}
+	return 0
+}
+
+// latinCompositions lists, for each combining accent, the ASCII letters it
+// composes with under NFC, each followed by the composed letter.
+var latinCompositions = map[rune]string{
+	0x0300: "AÀEÈIÌNǸOÒUÙWẀYỲaàeèiìnǹoòuùwẁyỳ",                                     // grave
+	0x0301: "AÁCĆEÉGǴIÍKḰLĹMḾNŃOÓPṔRŔSŚUÚWẂYÝZŹaácćeégǵiíkḱlĺmḿnńoópṕrŕsśuúwẃyýzź", // acute
+	0x0302: "AÂCĈEÊGĜHĤIÎJĴOÔSŜUÛWŴYŶZẐaâcĉeêgĝhĥiîjĵoôsŝuûwŵyŷzẑ",                 // circumflex
+	0x0303: "AÃEẼIĨNÑOÕUŨVṼYỸaãeẽiĩnñoõuũvṽyỹ",                                     // tilde
+	0x0308: "AÄEËHḦIÏOÖUÜWẄXẌYŸaäeëhḧiïoötẗuüwẅxẍyÿ",                               // diaeresis
+	0x030A: "AÅUŮaåuůwẘyẙ",                                                         // ring above
+	0x0327: "CÇDḐEȨGĢHḨKĶLĻNŅRŖSŞTŢcçdḑeȩgģhḩkķlļnņrŗsştţ",                         // cedilla
+	0x030C: "AǍCČDĎEĚGǦHȞIǏKǨLĽNŇOǑRŘSŠTŤUǓZŽaǎcčdďeěgǧhȟiǐjǰkǩlľnňoǒrřsštťuǔzž",   // caron
+}
 
 // MissingGlyphs names the characters of text (as drawn) that the font
 // lacks, by script and code point, since the notice itself cannot draw
