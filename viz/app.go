@@ -143,6 +143,19 @@ func (a *App) Tick() bool {
 	return changed
 }
 
+// NoticeTicksLeft is how many ticks the soonest-expiring event notice has
+// left (0: none is shown), so a front end that only ticks on demand knows
+// when to wake up.
+func (a *App) NoticeTicksLeft() int {
+	left := 0
+	for _, e := range a.events {
+		if left == 0 || e.ttl < left {
+			left = e.ttl
+		}
+	}
+	return left
+}
+
 // SetFrame sets the window size, scale and text measure.
 func (a *App) SetFrame(f Frame) {
 	if f.W != a.Frame.W || f.H != a.Frame.H || f.Scale != a.Frame.Scale || (a.Frame.Measure == nil) != (f.Measure == nil) {

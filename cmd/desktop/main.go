@@ -54,6 +54,7 @@ func main() {
 	ebiten.SetWindowTitle("attnviz — attention, live")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetFPSMode(game.FPSMode()) // frames on input and changes only, or every frame for -screenshot
 	if err := run(game); err != nil {
 		fmt.Fprintln(os.Stderr, cli.Name+":", err)
 		os.Exit(1)

@@ -35,6 +35,7 @@ func main() {
 	keys.listen(win)
 	presses := &viz.PointerQueue{}
 	listenPointer(win, presses)
+	scheduleOnIME(win)
 
 	api := win.Get("Object").New()
 	win.Set("attnviz", api)
@@ -100,6 +101,7 @@ func main() {
 	}))
 
 	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetFPSMode(game.FPSMode()) // frames only on input and changes: an idle page costs nothing
 	if err := ebiten.RunGame(game); err != nil {
 		win.Get("console").Call("error", "attnviz: "+err.Error())
 		if f := win.Get("attnvizFailed"); f.Type() == js.TypeFunction {
@@ -154,9 +156,7 @@ func (q *keyQueue) listen(win js.Value) {
 		if typed || (ctrl && (key == "a" || key == "A")) { // Ctrl+A selects the text, not the page
 			e.Call("preventDefault")
 		}
-		q.mu.Lock()
-		q.events = append(q.events, ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
-		q.mu.Unlock()
+		q.push(ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
 		return nil
 	}), true)
 	// Text that arrives without a key of its own (paste, drop, DevTools'
@@ -183,9 +183,7 @@ func (q *keyQueue) listen(win js.Value) {
 			return nil
 		}
 		e.Call("preventDefault")
-		q.mu.Lock()
-		q.events = append(q.events, ebitenapp.KeyEvent{Key: data, Type: true})
-		q.mu.Unlock()
+		q.push(ebitenapp.KeyEvent{Key: data, Type: true})
 		return nil
 	}), true)
 	// The text of a plain key can also arrive as a keypress ("char" events
@@ -208,6 +206,15 @@ func shortcut(e js.Value, key string) bool {
 		altGraph = e.Call("getModifierState", "AltGraph").Bool()
 	}
 	return viz.ShortcutModifier(key, e.Get("ctrlKey").Bool(), e.Get("metaKey").Bool(), e.Get("altKey").Bool(), altGraph)
+}
+
+// push queues a key and asks for a frame to handle it (frames come only on
+// demand: ebiten.FPSModeVsyncOffMinimum).
+func (q *keyQueue) push(e ebitenapp.KeyEvent) {
+	q.mu.Lock()
+	q.events = append(q.events, e)
+	q.mu.Unlock()
+	ebiten.ScheduleFrame()
 }
 
 func (q *keyQueue) drain() []ebitenapp.KeyEvent {
@@ -236,6 +243,20 @@ func listenPointer(win js.Value, q *viz.PointerQueue) {
 		x := e.Get("clientX").Float() - r.Get("left").Float()
 		y := e.Get("clientY").Float() - r.Get("top").Float()
 		q.Push(viz.PointerEvent{X: x, Y: y, Button: b})
+		ebiten.ScheduleFrame()
 		return nil
 	}), true)
+}
+
+// scheduleOnIME asks for a frame on IME composition and text field input:
+// exp/textinput's hidden field gets them, and Ebiten runs frames only on
+// its own input events or on demand (ebiten.FPSModeVsyncOffMinimum).
+func scheduleOnIME(win js.Value) {
+	wake := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ebiten.ScheduleFrame()
+		return nil
+	})
+	for _, ev := range []string{"compositionstart", "compositionupdate", "compositionend", "input"} {
+		win.Call("addEventListener", ev, wake, true)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"sync"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/exp/textinput"
@@ -65,7 +66,12 @@ type Game struct {
 	pointerSeen  bool
 	shotDone     bool
 	shotErr      error
+	lastTick     time.Time // the notices' clock: aged up to here
+	wake         waker
 }
+
+// tickDur is one tick of the notices' clock (viz ages them 60 per second).
+const tickDur = time.Second / 60
 
 type texKey struct {
 	id   string
@@ -89,14 +95,26 @@ func New(app *viz.App, opt Options) *Game {
 	return g
 }
 
+// FPSMode is the frame mode to set before running the game: frames only on
+// input and when something must be shown (FPSModeVsyncOffMinimum: an idle
+// app costs nothing), except for a screenshot run, which counts frames.
+func (g *Game) FPSMode() ebiten.FPSModeType {
+	if g.opt.ScreenshotAfter > 0 {
+		return ebiten.FPSModeVsyncOn
+	}
+	return ebiten.FPSModeVsyncOffMinimum
+}
+
 // Do runs f with the app locked, then brings the app up to date, so JS
-// calls see their effect at once (the next frame draws it).
+// calls see their effect at once (the next frame draws it; a change
+// schedules that frame).
 func (g *Game) Do(f func(a *viz.App)) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	f(g.app)
 	if g.app.Sync() {
 		g.needDraw = true
+		ebiten.ScheduleFrame()
 	}
 }
 
@@ -144,6 +162,9 @@ func (g *Game) update() (query string, err error) {
 	}
 	g.ticks++
 	a := g.app
+	if g.ageNotices(time.Now()) {
+		g.needDraw = true
+	}
 	a.SetFrame(viz.Frame{W: float64(g.screenW), H: float64(g.screenH), Scale: g.scale, Measure: g.fonts.Measure, HasGlyph: g.fonts.HasGlyph})
 	if a.L == nil {
 		a.Sync()
@@ -154,9 +175,6 @@ func (g *Game) update() (query string, err error) {
 	g.handlePointer()
 	g.syncField()
 
-	if a.Tick() {
-		g.needDraw = true
-	}
 	if a.FullscreenRequest {
 		a.FullscreenRequest = false
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
@@ -175,7 +193,74 @@ func (g *Game) update() (query string, err error) {
 	if g.opt.ScreenshotAfter > 0 && g.ticks >= g.opt.ScreenshotAfter {
 		g.needDraw = true
 	}
+	g.scheduleNext()
 	return query, nil
+}
+
+// ageNotices ages the event notices by the ticks elapsed since the last
+// call (frames come on demand, not one per tick); it reports whether one
+// expired.
+func (g *Game) ageNotices(now time.Time) (changed bool) {
+	a := g.app
+	if a.NoticeTicksLeft() == 0 || g.lastTick.IsZero() {
+		g.lastTick = now
+		return false
+	}
+	n := int(now.Sub(g.lastTick) / tickDur)
+	g.lastTick = g.lastTick.Add(time.Duration(n) * tickDur)
+	for ; n > 0 && a.NoticeTicksLeft() > 0; n-- {
+		changed = a.Tick() || changed
+	}
+	return changed
+}
+
+// scheduleNext asks for the frames the app needs while no input comes
+// (FPSModeVsyncOffMinimum): one more after a change (to settle what
+// arrives over several frames, such as IME commits), every frame until the
+// first one with data, one when the next notice expires, and ticks for key
+// repeat while a key is held on the desktop.
+func (g *Game) scheduleNext() {
+	if g.needDraw || !g.ready {
+		ebiten.ScheduleFrame()
+	}
+	if left := g.app.NoticeTicksLeft(); left > 0 {
+		g.wake.after(time.Duration(left)*tickDur - time.Since(g.lastTick))
+	}
+	if g.opt.Keys == nil {
+		var pressed [8]ebiten.Key
+		if len(inpututil.AppendPressedKeys(pressed[:0])) > 0 {
+			g.wake.after(tickDur)
+		}
+	}
+}
+
+// waker schedules a frame after a delay, keeping the soonest request.
+type waker struct {
+	mu sync.Mutex
+	t  *time.Timer
+	at time.Time // the pending wake-up; zero: none
+}
+
+func (w *waker) after(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	at := time.Now().Add(d)
+	if !w.at.IsZero() && !w.at.After(at) {
+		return // an earlier one is pending
+	}
+	w.at = at
+	if w.t == nil {
+		w.t = time.AfterFunc(d, w.fire)
+		return
+	}
+	w.t.Reset(d)
+}
+
+func (w *waker) fire() {
+	w.mu.Lock()
+	w.at = time.Time{}
+	w.mu.Unlock()
+	ebiten.ScheduleFrame()
 }
 
 // handleText takes typed and pasted text from the text field (IME-aware
