@@ -48,3 +48,23 @@ func BenchmarkEditSync(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHeatmapFill measures colouring one T x T heatmap (T = 128) of
+// each kind, which every edit does for the weights, scores and mask panels
+// and every head's weights.
+func BenchmarkHeatmapFill(b *testing.B) {
+	const t = 128
+	for _, kind := range []HeatKind{Weights, Signed, MaskMap} {
+		b.Run(strconv.Itoa(int(kind)), func(b *testing.B) {
+			h := &Heatmap{Kind: kind, Rows: t, Cols: t, Values: make([]float64, t*t), Blocked: make([]bool, t*t)}
+			for k := range h.Values {
+				h.Values[k] = float64(k%97)/96 - 0.25
+				h.Blocked[k] = k%t > k/t // causal
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				h.Fill()
+			}
+		})
+	}
+}

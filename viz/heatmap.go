@@ -39,7 +39,18 @@ type Heatmap struct {
 	Pix     []byte    // Rows x Cols x 4 RGBA
 	Gen     int       // bumped whenever Pix changes
 
-	scratch []float64 // the next values, compared with Values before use
+	scratch  []float64 // the next values, compared with Values before use
+	bscratch []bool    // the next blocked cells, likewise (never Blocked's array)
+}
+
+// nextBlocked returns n false cells in the blocked scratch buffer.
+func (h *Heatmap) nextBlocked(n int) []bool {
+	if cap(h.bscratch) < n {
+		return make([]bool, n)
+	}
+	b := h.bscratch[:n]
+	clear(b)
+	return b
 }
 
 // set loads values from a matrix (nil or empty: a 0 x 0 heatmap) and
@@ -60,7 +71,7 @@ func (h *Heatmap) set(kind HeatKind, m *mat.Dense, allowed *core.BoolMatrix, gen
 		for i, ok := range allowed.Data {
 			if !ok {
 				if blocked == nil {
-					blocked = make([]bool, rows*cols)
+					blocked = h.nextBlocked(rows * cols)
 				}
 				blocked[i] = true
 			}
@@ -76,7 +87,7 @@ func (h *Heatmap) setMask(allowed *core.BoolMatrix, gen int) {
 	var blocked []bool
 	if allowed != nil {
 		rows, cols = allowed.Rows, allowed.Cols
-		blocked = make([]bool, len(allowed.Data))
+		blocked = h.nextBlocked(len(allowed.Data))
 		for i, ok := range allowed.Data {
 			v := 0.0
 			if ok {
@@ -101,9 +112,13 @@ func (h *Heatmap) update(kind HeatKind, rows, cols int, vals []float64, blocked 
 	}
 	h.scratch = vals
 	if same {
+		if blocked != nil {
+			h.bscratch = blocked
+		}
 		return
 	}
-	h.Kind, h.Rows, h.Cols, h.Blocked = kind, rows, cols, blocked
+	h.Kind, h.Rows, h.Cols = kind, rows, cols
+	h.Blocked, h.bscratch = blocked, h.Blocked
 	h.Values, h.scratch = vals, h.Values
 	h.Fill()
 	h.Gen = gen
@@ -135,7 +150,9 @@ func (h *Heatmap) Color(i, j int) color.RGBA {
 	return Diverging(v, h.MaxAbs)
 }
 
-// Fill recomputes MaxAbs and the pixels from the values.
+// Fill recomputes MaxAbs and the pixels from the values (what Color
+// returns, one kind-specific loop over the cells: this runs for every
+// changed heatmap on every edit).
 func (h *Heatmap) Fill() {
 	h.MaxAbs = 0
 	for _, v := range h.Values {
@@ -143,16 +160,37 @@ func (h *Heatmap) Fill() {
 			h.MaxAbs = a
 		}
 	}
-	n := h.Rows * h.Cols * 4
-	if cap(h.Pix) < n {
-		h.Pix = make([]byte, n)
+	n := h.Rows * h.Cols
+	if cap(h.Pix) < n*4 {
+		h.Pix = make([]byte, n*4)
 	}
-	h.Pix = h.Pix[:n]
-	for i := 0; i < h.Rows; i++ {
-		for j := 0; j < h.Cols; j++ {
-			c := h.Color(i, j)
-			p := h.Pix[(i*h.Cols+j)*4:]
-			p[0], p[1], p[2], p[3] = c.R, c.G, c.B, c.A
+	h.Pix = h.Pix[:n*4]
+	vals, pix, blocked := h.Values[:n], h.Pix, h.Blocked
+	if blocked != nil {
+		blocked = blocked[:n]
+	}
+	put := func(k int, c color.RGBA) { *(*[4]byte)(pix[k*4:]) = [4]byte{c.R, c.G, c.B, c.A} }
+	switch h.Kind {
+	case Weights:
+		for k, v := range vals {
+			if blocked != nil && blocked[k] {
+				put(k, BlockedColor)
+				continue
+			}
+			put(k, lookup(sequentialLUT, v))
+		}
+	case MaskMap:
+		for k := range vals {
+			if blocked != nil && blocked[k] {
+				put(k, MaskBlocked)
+				continue
+			}
+			put(k, MaskAllowed)
+		}
+	default:
+		m := h.MaxAbs
+		for k, v := range vals {
+			put(k, Diverging(v, m))
 		}
 	}
 }
