@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -44,9 +45,7 @@ func main() {
 	game := ebitenapp.New(app, ebitenapp.Options{
 		Keys:    keys.drain,
 		Pointer: presses.Drain,
-		OnQuery: func(q string) {
-			win.Get("history").Call("replaceState", nil, "", "?"+q)
-		},
+		OnQuery: (&urlKeeper{win: win}).set,
 		OnReady: func() {
 			api.Set("ready", true)
 			doc := win.Get("document")
@@ -108,6 +107,48 @@ func main() {
 			f.Invoke(err.Error())
 		}
 	}
+}
+
+// The page's URL follows the settings once they rest for urlDelay, and at
+// least every urlMaxDelay while they keep changing.
+const (
+	urlDelay    = 250 * time.Millisecond
+	urlMaxDelay = time.Second
+)
+
+// urlKeeper keeps the page's URL at the settings' query (history.replaceState)
+// without a replaceState per keystroke: each costs the browser process
+// several milliseconds.
+type urlKeeper struct {
+	win   js.Value
+	mu    sync.Mutex
+	query string    // the latest query, written when the timer fires
+	since time.Time // the first change not yet written; zero: none
+	timer *time.Timer
+}
+
+func (u *urlKeeper) set(q string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.query = q
+	now := time.Now()
+	if u.since.IsZero() {
+		u.since = now
+	}
+	d := max(0, min(urlDelay, u.since.Add(urlMaxDelay).Sub(now)))
+	if u.timer == nil {
+		u.timer = time.AfterFunc(d, u.write)
+		return
+	}
+	u.timer.Reset(d)
+}
+
+func (u *urlKeeper) write() {
+	u.mu.Lock()
+	q := u.query
+	u.since = time.Time{}
+	u.mu.Unlock()
+	u.win.Get("history").Call("replaceState", nil, "", "?"+q)
 }
 
 // jsString turns a JS argument into a setting value: numbers as numbers,
