@@ -48,6 +48,7 @@ type Game struct {
 	fieldText string // the field's text as last synced with the app
 	fonts     *fonts
 	tex       map[texKey]*texture
+	texSeen   map[texKey]bool // upload's scratch, kept to not allocate per edit
 	hatch     *ebiten.Image
 	legends   [2]*ebiten.Image
 
@@ -215,12 +216,14 @@ func (g *Game) ageNotices(now time.Time) (changed bool) {
 }
 
 // scheduleNext asks for the frames the app needs while no input comes
-// (FPSModeVsyncOffMinimum): one more after a change (to settle what
-// arrives over several frames, such as IME commits), every frame until the
-// first one with data, one when the next notice expires, and ticks for key
-// repeat while a key is held on the desktop.
+// (FPSModeVsyncOffMinimum): every frame until the first one with data, one
+// when the next notice expires, and ticks for key repeat while a key is
+// held on the desktop. A change made in Update is drawn in the same frame;
+// no frame without a change: each one presents the whole canvas again
+// (Ebiten skips that only after 4 unchanged frames), which costs a software
+// renderer as much as drawing.
 func (g *Game) scheduleNext() {
-	if g.needDraw || !g.ready {
+	if !g.ready {
 		ebiten.ScheduleFrame()
 	}
 	if left := g.app.NoticeTicksLeft(); left > 0 {
@@ -381,7 +384,11 @@ func (g *Game) upload() {
 		return // nothing changed: an idle tick allocates nothing
 	}
 	g.uploadedGen = g.app.PixGen()
-	seen := map[texKey]bool{}
+	if g.texSeen == nil {
+		g.texSeen = map[texKey]bool{}
+	}
+	seen := g.texSeen
+	clear(seen)
 	for _, h := range g.app.Heat {
 		k := texKey{h.ID, h.Head}
 		if h.ID != "head-weights" {
