@@ -388,6 +388,11 @@ func TextJSON(cfg pipeline.Config, text string) (*TextTrace, error) {
 	for i, t := range tr.Tokens {
 		out.Tokens[i] = t.Text
 	}
+	for _, m := range []*Matrix{&out.Embeddings, &out.PE, &out.X} {
+		if *m == nil { // no tokens: T = 0 rows, written as [] rather than null
+			*m = Matrix{}
+		}
+	}
 	if tr.Attention != nil {
 		out.MHATrace = mhaJSON(tr.Weights, tr.Attention)
 	}

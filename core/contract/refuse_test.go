@@ -195,14 +195,21 @@ func TestZeroPositions(t *testing.T) {
 func TestEmptyText(t *testing.T) {
 	for _, in := range []string{`{"op":"text","text":""}`, `{"op":"text"}`, `{"op":"text","text":"   ","tokenizer":"word"}`} {
 		var got struct {
-			Tokens []string `json:"tokens"`
-			Output any      `json:"output"`
+			Tokens     []string    `json:"tokens"`
+			Embeddings [][]float64 `json:"embeddings"`
+			PE         [][]float64 `json:"pe"`
+			X          [][]float64 `json:"x"`
+			Output     any         `json:"output"`
 		}
 		if err := json.Unmarshal([]byte(mustRun(t, in)), &got); err != nil {
 			t.Fatal(err)
 		}
 		if got.Tokens == nil || len(got.Tokens) != 0 || got.Output != nil {
 			t.Errorf("%s: tokens %v output %v, want [] and none", in, got.Tokens, got.Output)
+		}
+		// 0 x d_model matrices are written as [], not null.
+		if got.Embeddings == nil || got.PE == nil || got.X == nil || len(got.Embeddings)+len(got.PE)+len(got.X) != 0 {
+			t.Errorf("%s: embeddings %v pe %v x %v, want [] each", in, got.Embeddings, got.PE, got.X)
 		}
 	}
 }
