@@ -13,6 +13,7 @@
 //	attnviz.version()               bumped on every recomputation
 //	attnviz.drawnVersion()          version shown by the last drawn frame
 //	attnviz.notices()               JSON array of the notices shown
+//	attnviz.layout()                JSON layout of the heatmap panels, CSS pixels
 package main
 
 import (
@@ -90,6 +91,10 @@ func main() {
 		})
 		return msg
 	}))
+	// The layout is in device pixels (the screen has one pixel per device
+	// pixel); the page's mouse events are in CSS pixels relative to the
+	// canvas, so layout() divides by the device scale (devicePixelRatio).
+	api.Set("layout", str(func(a *viz.App) string { return cssLayout(a.L, a.Frame.Scale).JSON() }))
 	api.Set("version", js.FuncOf(func(this js.Value, args []js.Value) any {
 		var v int
 		game.Do(func(a *viz.App) { v = a.Version() })
@@ -107,6 +112,27 @@ func main() {
 			f.Invoke(err.Error())
 		}
 	}
+}
+
+// cssLayout is l with its size and heatmap panels in CSS pixels: device
+// pixels divided by scale. It keeps what the layout JSON writes.
+func cssLayout(l *viz.Layout, scale float64) *viz.Layout {
+	if l == nil {
+		return nil
+	}
+	if !(scale > 0) {
+		scale = 1
+	}
+	r := func(x viz.Rect) viz.Rect {
+		return viz.Rect{X: x.X / scale, Y: x.Y / scale, W: x.W / scale, H: x.H / scale}
+	}
+	out := &viz.Layout{W: l.W / scale, H: l.H / scale, Panels: make([]viz.Panel, len(l.Panels))}
+	for i, p := range l.Panels {
+		p.R, p.Grid = r(p.R), r(p.Grid)
+		p.CellW, p.CellH = p.CellW/scale, p.CellH/scale
+		out.Panels[i] = p
+	}
+	return out
 }
 
 // The page's URL follows the settings once they rest for urlDelay, and at
