@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole attnviz test suite: `make test` runs this, and so does CI
 # (.ci/run). Every step runs even when an earlier one failed; the script
-# exits non-zero when any step failed. Test output (go test -json) and
-# screenshots land in $ATTNVIZ_ARTIFACTS (default: artifacts/).
+# exits non-zero when any step failed. Tests always run (-count=1): the e2e
+# and bench tests drive outside programs that Go's test cache cannot see.
+# Test output (go test -json) and screenshots land in $ATTNVIZ_ARTIFACTS
+# (default: artifacts/).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -43,18 +45,18 @@ if [ -n "$bad" ]; then echo "$bad"; fail "dependency rule"; else echo "clean"; f
 
 step "unit tests (go test -race), golden cases and fuzz seed corpora"
 UNIT_PKGS=$(go list ./... | grep -v '/e2e$')
-go test -race -json -timeout 15m $UNIT_PKGS > "$LOGS/unit.json" 2> "$LOGS/unit.stderr" || true
+go test -count=1 -race -json -timeout 15m $UNIT_PKGS > "$LOGS/unit.json" 2> "$LOGS/unit.stderr" || true
 go run ./internal/cmd/testsummary "$LOGS/unit.json" || fail "unit tests"
 cat "$LOGS/unit.stderr"
 
 step "core and viz tests under GOOS=js GOARCH=wasm (Node)"
-GOOS=js GOARCH=wasm go test -json -timeout 15m -exec="$GOROOT_WASM/go_js_wasm_exec" "${WASM_PKGS[@]}" > "$LOGS/wasm.json" 2> "$LOGS/wasm.stderr" || true
+GOOS=js GOARCH=wasm go test -count=1 -json -timeout 15m -exec="$GOROOT_WASM/go_js_wasm_exec" "${WASM_PKGS[@]}" > "$LOGS/wasm.json" 2> "$LOGS/wasm.stderr" || true
 go run ./internal/cmd/testsummary "$LOGS/wasm.json" || fail "wasm tests"
 cat "$LOGS/wasm.stderr"
 
 if [ -d e2e ]; then
   step "end-to-end: headless Chromium and the desktop app under Xvfb (screenshots: $ATTNVIZ_ARTIFACTS)"
-  go test -json -timeout 20m ./e2e/ > "$LOGS/e2e.json" 2> "$LOGS/e2e.stderr" || true
+  go test -count=1 -json -timeout 20m ./e2e/ > "$LOGS/e2e.json" 2> "$LOGS/e2e.stderr" || true
   go run ./internal/cmd/testsummary "$LOGS/e2e.json" || fail "end-to-end tests"
   cat "$LOGS/e2e.stderr"
 fi
