@@ -341,15 +341,18 @@ func (g *Game) handlePointer() {
 		return
 	}
 	x, y := ebiten.CursorPosition()
-	if p := image.Pt(x, y); p != g.lastMouse {
-		// The first reading is where the pointer happened to be (the screen
-		// centre under Xvfb): hover only once it really moves.
-		if g.pointerSeen {
-			if a.Hover(float64(x), float64(y)) {
-				g.needDraw = true
-			}
-		}
+	p := image.Pt(x, y)
+	switch {
+	case !g.pointerSeen:
+		// The reading at start is where the pointer happened to be (the
+		// screen centre under Xvfb, 0,0 in a browser before any move): hover
+		// only once it really moves, and count the first real move.
 		g.pointerSeen = true
+		g.lastMouse = p
+	case p != g.lastMouse:
+		if a.Hover(float64(x), float64(y)) {
+			g.needDraw = true
+		}
 		g.lastMouse = p
 	}
 	if g.opt.Pointer != nil {
