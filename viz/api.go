@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"github.com/attnviz/attnviz/core/pipeline"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -79,6 +80,12 @@ func (a *App) StateJSON(drawn int) string {
 		p = "1"
 	}
 	b.WriteString(`,"present":` + p)
+	b.WriteString(`,"cmask":`) // the custom mask's rows ("10,11"), "" unless mask=custom
+	cmask := ""
+	if s.Mask == pipeline.MaskCustom {
+		cmask = s.CMask
+	}
+	writeJSONString(&b, cmask)
 	b.WriteString(`,"version":` + strconv.Itoa(a.version))
 	b.WriteString(`,"drawnVersion":` + strconv.Itoa(drawn))
 	b.WriteString(`,"notices":`)

@@ -315,7 +315,7 @@ func TestJSONAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(a.StateJSON(7)), &st); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"text", "dmodel", "heads", "mask", "pe", "seed", "tokenizer", "scale", "temp", "head", "present", "version", "drawnVersion", "notices"} {
+	for _, k := range []string{"text", "dmodel", "heads", "mask", "pe", "seed", "tokenizer", "scale", "temp", "head", "present", "cmask", "version", "drawnVersion", "notices"} {
 		if _, ok := st[k]; !ok {
 			t.Errorf("state JSON lacks %q: %s", k, a.StateJSON(7))
 		}
@@ -325,6 +325,20 @@ func TestJSONAPI(t *testing.T) {
 	}
 	if n := st["notices"].([]any); len(n) == 0 || !strings.Contains(n[len(n)-1].(string), "heads: expected") {
 		t.Errorf("state notices %v, want the heads=abc notice", n)
+	}
+	if st["cmask"] != "" {
+		t.Errorf("state cmask = %v without a custom mask, want \"\"", st["cmask"])
+	}
+	if err := a.Set("cmask", "1"+strings.Repeat("0", len(a.Trace.Tokens)-1)+strings.Repeat(","+strings.Repeat("1", len(a.Trace.Tokens)), len(a.Trace.Tokens)-1)); err != nil {
+		t.Fatalf("set cmask: %v", err)
+	}
+	_ = a.Set("mask", "custom")
+	a.Sync()
+	if err := json.Unmarshal([]byte(a.StateJSON(7)), &st); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := st["cmask"].(string); !strings.HasPrefix(c, "10") {
+		t.Errorf("state cmask = %q with mask=custom, want the custom rows starting 10...", c)
 	}
 	empty := newApp(t, "")
 	if empty.WeightsJSON() != "[]" || empty.TokensJSON() != "[]" {
