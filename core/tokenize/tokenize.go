@@ -65,63 +65,59 @@ func Split(text string, kind Kind) ([]Token, error) {
 // Words splits text into words and single punctuation or symbol marks.
 // Whitespace separates tokens and is dropped. An apostrophe between letters
 // stays inside the word ("don't"). "<pad>" and "[PAD]" are single tokens.
-func Words(text string) []Token {
-	var toks []Token
-	i := 0
-	for i < len(text) {
-		if p := padAt(text, i); p > 0 {
-			toks = append(toks, Token{text[i : i+p], i, i + p})
-			i += p
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case unicode.IsSpace(r):
-			i += size
-		case isWordRune(r):
-			start := i
-			i += size
-			for i < len(text) {
-				r2, s2 := utf8.DecodeRuneInString(text[i:])
-				if isWordRune(r2) || isExtend(r2) {
-					i += s2
-					continue
-				}
-				if isApostrophe(r2) && i+s2 < len(text) {
-					if r3, _ := utf8.DecodeRuneInString(text[i+s2:]); isWordRune(r3) {
-						i += s2
-						continue
-					}
-				}
-				break
-			}
-			toks = append(toks, Token{text[start:i], start, i})
-		default:
-			start := i
-			i = clusterEnd(text, i)
-			toks = append(toks, Token{text[start:i], start, i})
-		}
-	}
-	return toks
-}
+func Words(text string) []Token { return split(text, wordEnd) }
 
 // Chars splits text into characters: each rune with the combining marks,
 // variation selectors and joined runes that follow it. Spaces are tokens.
 // "<pad>" and "[PAD]" are single tokens.
 func Chars(text string) []Token {
+	return split(text, func(text string, i int) (int, bool) { return clusterEnd(text, i), true })
+}
+
+// split cuts text into tokens: a pad marker is always one token; otherwise
+// next(text, i) gives the end of the piece starting at i and whether that
+// piece is a token (false: it is dropped, like whitespace between words).
+func split(text string, next func(text string, i int) (end int, keep bool)) []Token {
 	var toks []Token
-	i := 0
-	for i < len(text) {
-		if p := padAt(text, i); p > 0 {
-			toks = append(toks, Token{text[i : i+p], i, i + p})
-			i += p
-			continue
+	for i := 0; i < len(text); {
+		end, keep := i+padAt(text, i), true
+		if end == i {
+			end, keep = next(text, i)
 		}
-		start := i
-		i = clusterEnd(text, i)
-		toks = append(toks, Token{text[start:i], start, i})
+		if keep {
+			toks = append(toks, Token{text[i:end], i, end})
+		}
+		i = end
 	}
 	return toks
+}
+
+// wordEnd returns the end of the word, mark or whitespace starting at i;
+// whitespace is not kept.
+func wordEnd(text string, i int) (int, bool) {
+	r, size := utf8.DecodeRuneInString(text[i:])
+	switch {
+	case unicode.IsSpace(r):
+		return i + size, false
+	case isWordRune(r):
+		i += size
+		for i < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[i:])
+			if isWordRune(r2) || isExtend(r2) {
+				i += s2
+				continue
+			}
+			if isApostrophe(r2) && i+s2 < len(text) {
+				if r3, _ := utf8.DecodeRuneInString(text[i+s2:]); isWordRune(r3) {
+					i += s2
+					continue
+				}
+			}
+			break
+		}
+		return i, true
+	}
+	return clusterEnd(text, i), true
 }
 
 // Pad appends PadToken until there are n tokens (no-op if already >= n).
