@@ -5,11 +5,15 @@
 //	MulNT: C (m x n) = A (m x k) · Bᵀ, B is n x k
 //
 // On amd64 with AVX2 and FMA the bulk of C is computed by a 4 x 8
-// register-blocked assembly kernel; elsewhere (wasm, other CPUs) by a
-// register-blocked pure-Go kernel. Both are faster than gonum's general
+// register-blocked assembly kernel. In the browser (GOOS=js GOARCH=wasm
+// built with -tags attnviz_simd) by a WebAssembly SIMD128 kernel that the
+// host attaches (linalg_simd.go, web/kernels.wasm); elsewhere, or when the
+// host has no SIMD, by a register-blocked pure-Go kernel. Both are faster than gonum's general
 // Dgemm for the small matrices attnviz multiplies (T <= 512, d_model <= 512),
 // where gonum's per-row axpy loops spend their time loading and storing C.
 package linalg
+
+//go:generate go run ../../../internal/cmd/genkernels -o ../../../web/kernels.wasm
 
 import "fmt"
 
