@@ -9,12 +9,14 @@ GOROOT := $(shell $(GO) env GOROOT)
 serve: wasm
 	$(GO) run ./cmd/serve -addr 127.0.0.1:$(PORT) -dir web
 
-## wasm: build web/main.wasm (and main.wasm.gz) for the browser
+## wasm: build web/main.wasm (and main.wasm.gz) for the browser; it uses the
+## SIMD kernel web/kernels.wasm (committed; regenerate: go generate ./core/internal/linalg)
 wasm:
 	@cmp -s web/wasm_exec.js $(GOROOT)/lib/wasm/wasm_exec.js || { echo "web/wasm_exec.js differs from this Go's copy: cp $(GOROOT)/lib/wasm/wasm_exec.js web/"; exit 1; }
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/main.wasm ./cmd/wasm
+	@test -s web/kernels.wasm || { echo "web/kernels.wasm is missing: go generate ./core/internal/linalg"; exit 1; }
+	GOOS=js GOARCH=wasm $(GO) build -tags attnviz_simd -trimpath -ldflags="-s -w" -o web/main.wasm ./cmd/wasm
 	gzip -9 -k -f web/main.wasm
-	@echo "web/main.wasm: $$(wc -c < web/main.wasm) bytes, gzip $$(wc -c < web/main.wasm.gz) bytes"
+	@echo "web/main.wasm: $$(wc -c < web/main.wasm) bytes, gzip $$(wc -c < web/main.wasm.gz) bytes; web/kernels.wasm: $$(wc -c < web/kernels.wasm) bytes"
 
 ## desktop: build and run the desktop app (Linux needs the packages in README.md)
 desktop: desktop-build

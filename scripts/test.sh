@@ -49,8 +49,11 @@ go test -count=1 -race -json -timeout 15m $UNIT_PKGS > "$LOGS/unit.json" 2> "$LO
 go run ./internal/cmd/testsummary "$LOGS/unit.json" || fail "unit tests"
 cat "$LOGS/unit.stderr"
 
-step "core and viz tests under GOOS=js GOARCH=wasm (Node)"
-GOOS=js GOARCH=wasm go test -count=1 -json -timeout 15m -exec="$GOROOT_WASM/go_js_wasm_exec" "${WASM_PKGS[@]}" > "$LOGS/wasm.json" 2> "$LOGS/wasm.stderr" || true
+step "core and viz tests under GOOS=js GOARCH=wasm (Node, with the SIMD kernel web/kernels.wasm attached)"
+# Built like the browser's main.wasm (-tags attnviz_simd); our runner is Go's
+# go_js_wasm_exec plus the kernel's imports (web/kernels.js).
+GOOS=js GOARCH=wasm go vet -tags attnviz_simd ./core/internal/linalg || fail "go vet (wasm, -tags attnviz_simd)"
+GOOS=js GOARCH=wasm go test -tags attnviz_simd -count=1 -json -timeout 15m -exec="$ROOT/scripts/wasm_test_exec" "${WASM_PKGS[@]}" > "$LOGS/wasm.json" 2> "$LOGS/wasm.stderr" || true
 go run ./internal/cmd/testsummary "$LOGS/wasm.json" || fail "wasm tests"
 cat "$LOGS/wasm.stderr"
 

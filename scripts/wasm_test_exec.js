@@ -25,8 +25,8 @@ go.argv = process.argv.slice(2);
 go.env = Object.assign({ TMPDIR: require("os").tmpdir() }, process.env);
 go.exit = process.exit;
 const kernels = attnvizKernels(go, fs.promises.readFile(path.join(__dirname, "..", "web", "kernels.wasm")));
-WebAssembly.instantiate(fs.readFileSync(process.argv[2]), go.importObject).then(async (result) => {
-	await kernels.attach(result.instance);
+kernels.loaded.then(() => WebAssembly.instantiate(fs.readFileSync(process.argv[2]), go.importObject)).then((result) => {
+	kernels.attach(result.instance);
 	// The Go program can read this (os.Getenv) to tell whether its host is
 	// this runner and what the kernel's state is.
 	go.env.ATTNVIZ_KERNELS = kernels.status;

@@ -27,7 +27,11 @@ func wasmSection(o *options, e *env) ([]Row, error) {
 	if err := goBuild(o, "js", "wasm", filepath.Join(dir, "bench.wasm"), "./bench/cmd/wasmbench", wasmBuildFlags...); err != nil {
 		return nil, err
 	}
-	if err := copyFiles(dir, map[string]string{filepath.Join(o.root, "bench", "cmd", "wasmbench", "index.html"): "index.html"}); err != nil {
+	if err := copyFiles(dir, map[string]string{
+		filepath.Join(o.root, "bench", "cmd", "wasmbench", "index.html"): "index.html",
+		filepath.Join(o.root, "web", "kernels.js"):                       "kernels.js",
+		filepath.Join(o.root, "web", "kernels.wasm"):                     "kernels.wasm",
+	}); err != nil {
 		return nil, err
 	}
 	query := "?seconds=0.5"
@@ -41,6 +45,13 @@ func wasmSection(o *options, e *env) ([]Row, error) {
 	defer done()
 	if msg, _ := evalJS[string](b, 10*time.Second, "String(window.benchError || '')"); msg != "" {
 		return nil, fmt.Errorf("wasm bench: %s", msg)
+	}
+	kernels, err := evalJS[string](b, 10*time.Second, "String(window.benchKernels)")
+	if err != nil {
+		return nil, err
+	}
+	if kernels != "simd" {
+		return nil, fmt.Errorf("wasm bench: the SIMD kernel (web/kernels.wasm) did not attach: %s", kernels)
 	}
 	raw, err := evalJS[string](b, 10*time.Second, "window.benchResult")
 	if err != nil {
@@ -57,8 +68,8 @@ func wasmSection(o *options, e *env) ([]Row, error) {
 	for _, r := range res {
 		byName[r.Shape] = r.NS
 	}
-	e.fact("wasm: bench/cmd/wasmbench (the same pipeline.Runner runs, GOOS=js GOARCH=wasm, built like `make wasm`) timed in headless Chromium (%s) with the same best-of-rounds method; native = the core section's attnviz figures",
-		"chromium "+fmt.Sprint(chromiumFlags))
+	e.fact("wasm: bench/cmd/wasmbench (the same pipeline.Runner runs, GOOS=js GOARCH=wasm, built like `make wasm`; matrix products in the SIMD kernel web/kernels.wasm: %s) timed in headless Chromium (%s) with the same best-of-rounds method; native = the core section's attnviz figures",
+		kernels, "chromium "+fmt.Sprint(chromiumFlags))
 	var rows []Row
 	for _, s := range ss {
 		w, ok := byName[s.String()]

@@ -91,3 +91,129 @@ func TestMulNNUsesKernel(t *testing.T) {
 			naive(s.m, s.n, s.k, a, s.k, func(p, j int) float64 { return b[p*s.n+j] }))
 	}
 }
+
+// BenchmarkKernelCall is the cost of one trip into the kernel and back
+// (Go → JS → kernel → JS → Go) on a 1 x 1 x 1 product.
+func BenchmarkKernelCall(b *testing.B) {
+	x, y, z := []float64{2}, []float64{3}, []float64{0}
+	for b.Loop() {
+		kernelGemm(1, 1, 1, unsafe.Pointer(&x[0]), 1, unsafe.Pointer(&y[0]), 1, unsafe.Pointer(&z[0]), 1)
+	}
+}
+
+func BenchmarkMulSmall(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range []struct{ m, n, k int }{{2, 2, 2}, {4, 4, 4}, {8, 8, 8}, {8, 16, 16}, {8, 64, 64}, {32, 16, 32}} {
+		a, bb, c := random(r, s.m*s.k), random(r, s.k*s.n), make([]float64, s.m*s.n)
+		b.Run(fmt.Sprintf("kernel/%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			for b.Loop() {
+				kernelGemm(int32(s.m), int32(s.n), int32(s.k), unsafe.Pointer(&a[0]), int32(s.k), unsafe.Pointer(&bb[0]), int32(s.n), unsafe.Pointer(&c[0]), int32(s.n))
+			}
+		})
+		b.Run(fmt.Sprintf("go/%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			for b.Loop() {
+				mulGeneric(s.m, s.n, s.k, a, s.k, bb, s.n, c, s.n)
+			}
+		})
+	}
+}
+
+// TestVectorKernelsMatchGo checks the kernel's row helpers against their
+// Go definitions on rows with special values: exp bit for bit
+// (expNonPositive), max and finiteness exactly, scale exactly, the sum of
+// the exps within 1e-15 relative (summation order differs).
+func TestVectorKernelsMatchGo(t *testing.T) {
+	if !hasKernel {
+		t.Fatal("the SIMD kernel is not attached")
+	}
+	nan, inf := math.NaN(), math.Inf(1)
+	r := rand.New(rand.NewPCG(7, 8))
+	rows := map[string][]float64{
+		"in range":  {-0.5, -1, -2, -700, 0, -3.25, -1e-300, -707.9},
+		"underflow": {-708, -708.0001, -1000, -1e300, -inf, 0, -5, -6},
+		"NaN":       {-1, nan, -2, -3},
+		"zeros":     {0, math.Copysign(0, -1), 0, math.Copysign(0, -1)},
+		"+Inf":      {1, 2, inf, 3},
+		"all -Inf":  {-inf, -inf, -inf, -inf},
+		"k mod 64 spread": func() []float64 {
+			s := make([]float64, 128)
+			for i := range s {
+				s[i] = -float64(i) / 64 * math.Ln2
+			}
+			return s
+		}(),
+	}
+	for _, n := range []int{4, 8, 12, 64, 100} {
+		s := random(r, n)
+		for i := range s {
+			s[i] = s[i]*40 - 40 // [-80, 0]
+		}
+		rows[fmt.Sprintf("random %d", n)] = s
+	}
+	for name, src := range rows {
+		t.Run(name, func(t *testing.T) {
+			n := len(src)
+			dst := make([]float64, n)
+			sum := expShiftSum4(dst, src, 0)
+			want := 0.0
+			for j, x := range src {
+				w := expNonPositive(x)
+				want += w
+				if math.Float64bits(dst[j]) != math.Float64bits(w) && !(w != w && dst[j] != dst[j]) {
+					t.Fatalf("exp(%v) = %v, Go %v", x, dst[j], w)
+				}
+			}
+			if !(math.Abs(sum-want) <= 1e-15*math.Abs(want)) && !(sum != sum && want != want) {
+				t.Fatalf("sum %v, Go %v", sum, want)
+			}
+			wantMax, wantBad := math.Inf(-1), 0.0
+			for _, v := range src {
+				if v > wantMax {
+					wantMax = v
+				}
+				wantBad += v - v
+			}
+			if m := max4(src); m != wantMax {
+				t.Fatalf("max %v, want %v", m, wantMax)
+			}
+			m, bad := maxFinite4(src)
+			if m != wantMax || (bad == 0) != (wantBad == 0) {
+				t.Fatalf("maxFinite (%v, %v), want (%v, %v)", m, bad, wantMax, wantBad)
+			}
+			if bad := finiteSum4(src); (bad == 0) != (wantBad == 0) {
+				t.Fatalf("finiteSum %v, want %v", bad, wantBad)
+			}
+			scaled := append([]float64(nil), src...)
+			scale4(scaled, -0.75)
+			for j, v := range src {
+				if w := v * -0.75; math.Float64bits(scaled[j]) != math.Float64bits(w) && !(w != w && scaled[j] != scaled[j]) {
+					t.Fatalf("scale: %v·-0.75 = %v, want %v", v, scaled[j], w)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkRowHelpers(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{4, 8, 16, 32, 128} {
+		src, dst := random(r, n), make([]float64, n)
+		b.Run(fmt.Sprintf("kernel-exp/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				expShiftSum4(dst, src, 1)
+			}
+		})
+		b.Run(fmt.Sprintf("go-exp/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				for j, x := range src {
+					dst[j] = expNonPositive(x - 1)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("kernel-maxfinite/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				maxFinite4(src)
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 )
 
 // rowsPerTile is how many rows of C one tile computes (4 columns wide:
@@ -47,7 +48,13 @@ const (
 	fnTile  = 3 // fnTile + 3·(0 for rowsPerTile rows, 1 for one row) + (0, 1, 2 for 4, 2, 1 columns)
 )
 
-// kernels returns the module's bytes.
+// kernels returns the module's bytes. Each kernel is exported twice: under
+// its slot number in env.table ("0", "1", ...), and under its name as a
+// trampoline that calls whatever function sits in that slot. A host
+// instantiates the module twice on one table: first with a dummy memory,
+// whose trampolines become the Go program's attnviz_kernels imports (they
+// must exist before Go's instance does), then on Go's memory, whose kernels
+// it puts in the table. Go's calls then go wasm to wasm, never through JS.
 func kernels() []byte {
 	funcs := []*fn{gemm(), panel(0), panel(1)}
 	for _, rows := range []int{rowsPerTile, 1} {
@@ -55,7 +62,48 @@ func kernels() []byte {
 			funcs = append(funcs, tile(rows, cols))
 		}
 	}
-	return module(funcs, []string{"gemm"})
+	exports := make([]string, len(funcs))
+	named := []struct {
+		name  string
+		index int
+	}{{"gemm", fnGemm}}
+	for _, v := range []struct {
+		name string
+		f    *fn
+	}{
+		{"max", maxKernel(false)},
+		{"maxfinite", maxKernel(true)},
+		{"finitesum", finiteSumKernel()},
+		{"scale", scaleKernel()},
+		{"expshiftsum", expShiftSumKernel()},
+	} {
+		named = append(named, struct {
+			name  string
+			index int
+		}{v.name, len(funcs)})
+		funcs = append(funcs, v.f)
+		exports = append(exports, "")
+	}
+	for slot, k := range named {
+		exports[k.index] = strconv.Itoa(slot)
+		funcs = append(funcs, trampoline(funcs[k.index], uint32(k.index), uint32(slot)))
+		exports = append(exports, k.name)
+	}
+	return module(funcs, exports, len(named))
+}
+
+// trampoline returns a function with k's signature (type index typ) that
+// calls table slot slot with its arguments.
+func trampoline(k *fn, typ, slot uint32) *fn {
+	f := &fn{params: k.params, results: k.results}
+	for i := range k.params {
+		f.get(uint32(i))
+	}
+	f.i32c(int32(slot))
+	f.code.WriteByte(opCallInd)
+	uleb(&f.code, uint64(typ))
+	f.code.WriteByte(0) // table 0
+	return f
 }
 
 func params(n int) []byte {
@@ -190,7 +238,7 @@ func tile(rows, cols int) *fn {
 	for r := range rows {
 		f.get(rowPtr[r]) // A[r, p]
 		if vec {
-			f.simdMem(simdLoad64Splt, 0)
+			f.simdMem(simdLoad64Splat, 0)
 		} else {
 			f.mem(opF64Load, 3, 0)
 		}

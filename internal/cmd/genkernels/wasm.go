@@ -1,6 +1,10 @@
 package main
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+)
 
 // A minimal WebAssembly binary encoder: just the sections, value types and
 // opcodes the kernels use (spec: https://webassembly.github.io/spec/core/binary/).
@@ -21,14 +25,21 @@ const (
 	opBr      = 0x0c
 	opBrIf    = 0x0d
 	opCall    = 0x10
+	opCallInd = 0x11
 	opGet     = 0x20
 	opSet     = 0x21
 	opTee     = 0x22
 	opF64Load = 0x2b
 	opF64St   = 0x39
+	opSelect  = 0x1b
 	opI32C    = 0x41
+	opF64C    = 0x44
+	opI64C    = 0x42
+	opF64Eq   = 0x61
+	opF64Lt   = 0x63
 	opI32Eqz  = 0x45
 	opI32LtS  = 0x48
+	opI32GeU  = 0x4f
 	opI32Add  = 0x6a
 	opI32Sub  = 0x6b
 	opI32Mul  = 0x6c
@@ -41,12 +52,28 @@ const (
 
 // SIMD128 opcodes (after the 0xfd prefix, as LEB128).
 const (
-	simdLoad       = 0x00
-	simdLoad64Splt = 0x0a
-	simdStore      = 0x0b
-	simdConst      = 0x0c
-	simdF64x2Add   = 0xf0
-	simdF64x2Mul   = 0xf2
+	simdLoad         = 0x00
+	simdLoad64Splat  = 0x0a
+	simdStore        = 0x0b
+	simdI64x2Splat   = 0x12
+	simdF64x2Splat   = 0x14
+	simdI32x4Extract = 0x1b // lane index follows
+	simdF64x2Extract = 0x21 // lane index follows
+	simdF64x2Replace = 0x22 // lane index follows
+	simdF64x2Ne      = 0x48
+	simdF64x2Ge      = 0x4c
+	simdAnd          = 0x4e
+	simdBitselect    = 0x52
+	simdF64x2Floor   = 0x75
+	simdI64x2ExtLoS  = 0xc7 // i64x2.extend_low_i32x4_s
+	simdI64x2Shl     = 0xcb
+	simdI64x2ShrS    = 0xcc
+	simdI64x2Add     = 0xce
+	simdF64x2Add     = 0xf0
+	simdF64x2Sub     = 0xf1
+	simdF64x2Mul     = 0xf2
+	simdF64x2Pmax    = 0xf7
+	simdI32x4TruncZ  = 0xfc // i32x4.trunc_sat_f64x2_s_zero
 )
 
 func uleb(b *bytes.Buffer, v uint64) {
@@ -76,9 +103,10 @@ func sleb(b *bytes.Buffer, v int64) {
 
 // fn is one function body being written.
 type fn struct {
-	params []byte // value types of the parameters (all results are void)
-	locals []byte // value types of the declared locals, in index order
-	code   bytes.Buffer
+	params  []byte // value types of the parameters
+	results []byte // value types of the results (none or one)
+	locals  []byte // value types of the declared locals, in index order
+	code    bytes.Buffer
 }
 
 // local declares a local of type t and returns its index.
@@ -103,6 +131,20 @@ func (f *fn) mem(op byte, align uint32, off uint32) {
 }
 
 func (f *fn) simd(op uint32) { f.code.WriteByte(0xfd); uleb(&f.code, uint64(op)) }
+
+// f64c pushes a float64 constant.
+func (f *fn) f64c(v float64) {
+	f.code.WriteByte(opF64C)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+	f.code.Write(b[:])
+}
+
+// splat pushes the f64x2 vector (v, v).
+func (f *fn) splat(v float64) {
+	f.f64c(v)
+	f.simd(simdF64x2Splat)
+}
 
 // simdMem writes a SIMD load/store with an 8-byte alignment hint (float64
 // data is 8-byte aligned; the hint never makes an access fail).
@@ -149,9 +191,10 @@ func section(out *bytes.Buffer, id byte, content []byte) {
 	out.Write(content)
 }
 
-// module encodes a module that imports memory env.mem (no minimum) and
-// defines funcs; exports maps an export name to a function index.
-func module(funcs []*fn, exports []string) []byte {
+// module encodes a module that imports env.mem (a memory, no minimum) and
+// env.table (a funcref table of at least tableSize slots), defines funcs
+// and exports function exports[i] under name i when not empty.
+func module(funcs []*fn, exports []string, tableSize int) []byte {
 	var out bytes.Buffer
 	out.Write([]byte{0, 'a', 's', 'm', 1, 0, 0, 0})
 
@@ -162,15 +205,20 @@ func module(funcs []*fn, exports []string) []byte {
 		s.WriteByte(0x60)
 		uleb(&s, uint64(len(f.params)))
 		s.Write(f.params)
-		uleb(&s, 0)
+		uleb(&s, uint64(len(f.results)))
+		s.Write(f.results)
 	}
 	section(&out, 1, s.Bytes())
 
 	s.Reset() // imports
-	uleb(&s, 1)
+	uleb(&s, 2)
 	name(&s, "env")
 	name(&s, "mem")
 	s.Write([]byte{0x02, 0x00, 0x00}) // memory, limits: min 0, no max
+	name(&s, "env")
+	name(&s, "table")
+	s.Write([]byte{0x01, 0x70, 0x00}) // table of funcref, limits: min tableSize, no max
+	uleb(&s, uint64(tableSize))
 	section(&out, 2, s.Bytes())
 
 	s.Reset() // functions: function i has type i
@@ -180,7 +228,7 @@ func module(funcs []*fn, exports []string) []byte {
 	}
 	section(&out, 3, s.Bytes())
 
-	s.Reset() // exports: function i is exports[i] (when named)
+	s.Reset() // exports
 	n := 0
 	for _, e := range exports {
 		if e != "" {
