@@ -1,21 +1,22 @@
 // Command genkernels writes web/kernels.wasm: the WebAssembly SIMD128
-// matrix-multiply kernel that the browser build of the attention core
-// (core/internal/linalg, built with -tags attnviz_simd) calls through
-// //go:wasmimport attnviz_kernels gemm. Go's wasm backend emits no SIMD, so
-// the kernel is written here, opcode by opcode, and encoded by a tiny wasm
-// encoder (wasm.go); no other tool is needed. web/kernels.js instantiates
-// it on Go's own memory and hands it to the Go program.
+// kernels that the browser build of the attention core (core/internal/linalg,
+// built with -tags attnviz_simd) calls through //go:wasmimport
+// attnviz_kernels NAME. Go's wasm backend emits no SIMD, so the kernels are
+// written here, opcode by opcode, and encoded by a tiny wasm encoder
+// (wasm.go); no other tool is needed. web/kernels.js instantiates them on
+// Go's own memory and hands them to the Go program.
 //
-//	go run ./internal/cmd/genkernels -o web/kernels.wasm
+//	go run ./internal/cmd/genkernels -o web/kernels.wasm   (or: go generate ./core/internal/linalg)
 //
-// The module imports env.mem (Go's memory) and exports
+// The module imports env.mem (Go's memory) and env.table, and exports
 //
 //	gemm(m, n, k, a, lda, b, ldb, c, ldc i32)
 //
 // which sets C (m x n) = A (m x k) · B (k x n): a, b, c are byte addresses of
 // row-major float64 matrices, lda, ldb, ldc their row strides in elements.
 // Each element of C is summed in order p = 0..k-1 with separate multiply and
-// add, so the results equal a plain triple loop bit for bit.
+// add, so the results equal a plain triple loop bit for bit. And the softmax
+// row helpers (vec.go): max, maxfinite, finitesum, scale, expshiftsum.
 package main
 
 import (
