@@ -12,6 +12,7 @@
 //	attnviz.set(name, value)        change one setting; "" or the error message
 //	attnviz.version()               bumped on every recomputation
 //	attnviz.drawnVersion()          version shown by the last drawn frame
+//	attnviz.lastFrame()             JSON {updateMs, drawMs, version}: Go time of the last drawn frame
 //	attnviz.notices()               JSON array of the notices shown
 //	attnviz.layout()                JSON layout of the heatmap panels, CSS pixels
 package main
@@ -33,10 +34,10 @@ func main() {
 	s, notices := viz.ParseQuery(win.Get("location").Get("search").String())
 	app := viz.New(s, notices)
 
+
 	keys := &keyQueue{}
 	keys.listen(win)
 	presses := &viz.PointerQueue{}
-	listenPointer(win, presses)
 	scheduleOnIME(win)
 
 	api := win.Get("Object").New()
@@ -44,8 +45,9 @@ func main() {
 	api.Set("ready", false)
 
 	game := ebitenapp.New(app, ebitenapp.Options{
-		Keys:    keys.drain,
-		Pointer: presses.Drain,
+		Keys:         keys.drain,
+		Pointer:      presses.Drain,
+		PointerMoves: true,
 		OnQuery: (&urlKeeper{win: win}).set,
 		OnReady: func() {
 			api.Set("ready", true)
@@ -53,6 +55,8 @@ func main() {
 			doc.Call("dispatchEvent", win.Get("Event").New("attnviz-ready"))
 		},
 	})
+
+	listenPointer(win, presses, game)
 
 	str := func(f func(a *viz.App) string) js.Func {
 		return js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -102,6 +106,11 @@ func main() {
 	}))
 	api.Set("drawnVersion", js.FuncOf(func(this js.Value, args []js.Value) any {
 		return game.DrawnVersion()
+	}))
+	api.Set("lastFrame", js.FuncOf(func(this js.Value, args []js.Value) any {
+		f := game.LastFrame()
+		g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+		return `{"updateMs":` + g(f.UpdateMS) + `,"drawMs":` + g(f.DrawMS) + `,"version":` + strconv.Itoa(f.Version) + `}`
 	}))
 
 	ebiten.SetScreenClearedEveryFrame(false)
@@ -224,6 +233,13 @@ func (q *keyQueue) listen(win js.Value) {
 			e.Call("preventDefault")
 		}
 		q.push(ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
+		quiet(e)
+		return nil
+	}), true)
+	win.Call("addEventListener", "keyup", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if e := args[0]; !e.Get("isComposing").Truthy() {
+			quiet(e)
+		}
 		return nil
 	}), true)
 	// Text that arrives without a key of its own (paste, drop, DevTools'
@@ -265,6 +281,20 @@ func (q *keyQueue) listen(win js.Value) {
 	}), true)
 }
 
+// quiet keeps an input event the page has handled from Ebiten's own
+// listeners. In FPSModeVsyncOffMinimum Ebiten answers every input event it
+// sees (each keydown, keyup and mouse move) with a forced frame that
+// presents the whole canvas again, even when nothing changed; with a
+// software GPU that present costs as much as drawing, so a key press cost
+// two presents and a mouse move one. The page's own queues schedule one
+// frame per change instead. The event stops at the window (capture
+// phase), before the canvas and exp/textinput's hidden text field where
+// Ebiten listens; the window's other listeners and the default actions
+// still happen. The browser app reads no key or cursor state from Ebiten.
+func quiet(e js.Value) {
+	e.Call("stopPropagation")
+}
+
 // shortcut reports whether the key event is a shortcut (Ctrl+V) rather
 // than typing; AltGr and macOS Option characters type (viz.ShortcutModifier).
 func shortcut(e js.Value, key string) bool {
@@ -294,8 +324,21 @@ func (q *keyQueue) drain() []ebitenapp.KeyEvent {
 
 // listenPointer queues every press on the canvas (mouse, pen or touch) from
 // a DOM listener: Ebiten polls the button state once per tick, so a click
-// pressed and released between two ticks would be lost.
-func listenPointer(win js.Value, q *viz.PointerQueue) {
+// pressed and released between two ticks would be lost. Mouse moves go to
+// the game directly, which asks for a frame only when the hover changed.
+func listenPointer(win js.Value, q *viz.PointerQueue, game *ebitenapp.Game) {
+	win.Call("addEventListener", "mousemove", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		t := e.Get("target")
+		if !t.Truthy() || t.Get("tagName").String() != "CANVAS" {
+			return nil
+		}
+		r := t.Call("getBoundingClientRect")
+		game.PointerMove(e.Get("clientX").Float()-r.Get("left").Float(), e.Get("clientY").Float()-r.Get("top").Float())
+		e.Call("preventDefault")
+		quiet(e)
+		return nil
+	}), true)
 	win.Call("addEventListener", "pointerdown", js.FuncOf(func(this js.Value, args []js.Value) any {
 		e := args[0]
 		t := e.Get("target")

@@ -28,6 +28,10 @@ type Options struct {
 	// queue filled by a DOM listener so that a quick click (pressed and
 	// released within one tick) is not lost.
 	Pointer func() []viz.PointerEvent
+	// PointerMoves: the host reports pointer moves with PointerMove (in
+	// window pixels) and Ebiten's cursor position is not read. Browsers do
+	// so because Ebiten answers every mouse move with a forced frame.
+	PointerMoves bool
 	// OnQuery is called (from Update) whenever the settings' URL query changed.
 	OnQuery func(query string)
 	// OnReady is called once, after the first frame with data was drawn.
@@ -69,7 +73,27 @@ type Game struct {
 	shotErr      error
 	lastTick     time.Time // the notices' clock: aged up to here
 	wake         waker
+	updateDur    time.Duration // the last Update's time
+	stats        FrameStats
 }
+
+// FrameStats is the Go-side cost of the last drawn frame: the Update before
+// it (input, recompute, texture uploads) and the Draw (building the draw
+// commands; the GPU work happens after). The benchmark report reads it.
+type FrameStats struct {
+	UpdateMS float64 `json:"updateMs"`
+	DrawMS   float64 `json:"drawMs"`
+	Version  int     `json:"version"`
+}
+
+// LastFrame returns the cost of the last drawn frame.
+func (g *Game) LastFrame() FrameStats {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.stats
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // tickDur is one tick of the notices' clock (viz ages them 60 per second).
 const tickDur = time.Second / 60
@@ -143,7 +167,11 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 // Update turns input into actions, recomputes what changed and uploads
 // changed heatmaps. No drawing here, and no computing in Draw.
 func (g *Game) Update() error {
+	start := time.Now()
 	query, err := g.update()
+	g.mu.Lock()
+	g.updateDur = time.Since(start)
+	g.mu.Unlock()
 	if query != "" && g.opt.OnQuery != nil {
 		g.opt.OnQuery(query) // outside the lock: the host may call back into Do
 	}
@@ -335,6 +363,19 @@ func (g *Game) handleKeys() {
 	}
 }
 
+// PointerMove hovers at (x, y) in window pixels, and asks for a frame only
+// when that changed what is shown (Options.PointerMoves).
+func (g *Game) PointerMove(x, y float64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	x, y = x*g.scale, y*g.scale
+	g.lastMouse = image.Pt(int(x), int(y))
+	if g.app.L != nil && g.app.Hover(x, y) {
+		g.needDraw = true
+		ebiten.ScheduleFrame()
+	}
+}
+
 func (g *Game) handlePointer() {
 	a := g.app
 	if a.L == nil {
@@ -343,6 +384,8 @@ func (g *Game) handlePointer() {
 	x, y := ebiten.CursorPosition()
 	p := image.Pt(x, y)
 	switch {
+	case g.opt.PointerMoves:
+		// PointerMove hovers.
 	case !g.pointerSeen:
 		// The reading at start is where the pointer happened to be (the
 		// screen centre under Xvfb, 0,0 in a browser before any move): hover
@@ -447,8 +490,10 @@ func (g *Game) draw0(screen *ebiten.Image) (firstReady bool) {
 		return false
 	}
 	g.needDraw = false
+	start := time.Now()
 	g.draw(screen)
 	g.drawnVersion = g.app.Version()
+	g.stats = FrameStats{UpdateMS: ms(g.updateDur), DrawMS: ms(time.Since(start)), Version: g.drawnVersion}
 	if !g.ready && g.app.Trace != nil {
 		g.ready = true
 		firstReady = true

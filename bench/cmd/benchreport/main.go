@@ -102,8 +102,9 @@ func run(o options) error {
 		{"idle", idleSection},
 		{"size", sizeSection},
 		{"memory", memorySection},
-		{"profile", profileSection}, // diagnostic: only with -only profile
-		{"fps", fpsSection},         // diagnostic: only with -only fps
+		{"profile", profileSection},   // diagnostic: only with -only profile
+		{"fps", fpsSection},           // diagnostic: only with -only fps
+		{"editdiag", editDiagSection}, // diagnostic: only with -only editdiag
 	}
 	e := &env{}
 	load0 := loadAvg()
@@ -111,7 +112,7 @@ func run(o options) error {
 	var failures []string
 	start := time.Now()
 	for _, s := range sections {
-		if len(want) > 0 && !want[s.name] || len(want) == 0 && (s.name == "profile" || s.name == "fps") {
+		if len(want) > 0 && !want[s.name] || len(want) == 0 && (s.name == "profile" || s.name == "fps" || s.name == "editdiag") {
 			continue
 		}
 		t0 := time.Now()
