@@ -34,7 +34,6 @@ func main() {
 	s, notices := viz.ParseQuery(win.Get("location").Get("search").String())
 	app := viz.New(s, notices)
 
-
 	keys := &keyQueue{}
 	keys.listen(win)
 	presses := &viz.PointerQueue{}
@@ -48,7 +47,7 @@ func main() {
 		Keys:         keys.drain,
 		Pointer:      presses.Drain,
 		PointerMoves: true,
-		OnQuery: (&urlKeeper{win: win}).set,
+		OnQuery:      (&urlKeeper{win: win}).set,
 		OnReady: func() {
 			api.Set("ready", true)
 			doc := win.Get("document")
