@@ -31,6 +31,9 @@ import (
 // together with B's two vectors and A's splat).
 const rowsPerTile = 4
 
+// colsPerTile is how many columns of C one tile computes (a power of 2).
+const colsPerTile = 4
+
 func main() {
 	out := flag.String("o", "web/kernels.wasm", "file to write")
 	flag.Parse()
@@ -46,8 +49,17 @@ func main() {
 const (
 	fnGemm  = 0
 	fnPanel = 1 // fnPanel+0: rowsPerTile rows; fnPanel+1: one row
-	fnTile  = 3 // fnTile + 3·(0 for rowsPerTile rows, 1 for one row) + (0, 1, 2 for 4, 2, 1 columns)
+	fnTile  = 3 // fnTile + len(widths)·(0 for rowsPerTile rows, 1 for one row) + index in widths
 )
+
+// widths are the tile widths in columns: the first for the bulk of C, the
+// others (halving) for its right edge.
+var widths = func() (w []int) {
+	for c := colsPerTile; c >= 1; c /= 2 {
+		w = append(w, c)
+	}
+	return w
+}()
 
 // kernels returns the module's bytes. Each kernel is exported twice: under
 // its slot number in env.table ("0", "1", ...), and under its name as a
@@ -59,7 +71,7 @@ const (
 func kernels() []byte {
 	funcs := []*fn{gemm(), panel(0), panel(1)}
 	for _, rows := range []int{rowsPerTile, 1} {
-		for _, cols := range []int{4, 2, 1} {
+		for _, cols := range widths {
 			funcs = append(funcs, tile(rows, cols))
 		}
 	}
@@ -156,35 +168,33 @@ func panel(which int) *fn {
 			f.get(x)
 		}
 	}
-	first := uint32(fnTile + 3*which)
+	first := uint32(fnTile + len(widths)*which)
+	w := int32(colsPerTile)
 	f.op(opBlock, blockVoid, opLoop, blockVoid)
 	f.get(n)
-	f.i32c(4)
+	f.i32c(w)
 	f.op(opI32LtS)
 	f.br(opBrIf, 1)
 	args()
 	f.call(first)
-	f.addTo(b, func() { f.i32c(32) })
-	f.addTo(c, func() { f.i32c(32) })
-	f.addTo(n, func() { f.i32c(-4) })
+	f.addTo(b, func() { f.i32c(8 * w) })
+	f.addTo(c, func() { f.i32c(8 * w) })
+	f.addTo(n, func() { f.i32c(-w) })
 	f.br(opBr, 0)
 	f.op(opEnd, opEnd)
 
-	f.get(n)
-	f.i32c(2)
-	f.op(opI32And, opIf, blockVoid)
-	args()
-	f.call(first + 1)
-	f.addTo(b, func() { f.i32c(16) })
-	f.addTo(c, func() { f.i32c(16) })
-	f.op(opEnd)
-
-	f.get(n)
-	f.i32c(1)
-	f.op(opI32And, opIf, blockVoid)
-	args()
-	f.call(first + 2)
-	f.op(opEnd)
+	for i, w := range widths[1:] { // right edge: n < colsPerTile columns left
+		f.get(n)
+		f.i32c(int32(w))
+		f.op(opI32And, opIf, blockVoid)
+		args()
+		f.call(first + uint32(i+1))
+		if w > 1 {
+			f.addTo(b, func() { f.i32c(int32(8 * w)) })
+			f.addTo(c, func() { f.i32c(int32(8 * w)) })
+		}
+		f.op(opEnd)
+	}
 	return f
 }
 

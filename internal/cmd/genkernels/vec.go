@@ -169,7 +169,20 @@ func expShiftSumKernel() *fn {
 	f.get(shift)
 	f.simd(simdF64x2Splat)
 	f.set(vshift)
-	// frac pushes table[(lane l of ki) & 63].
+	// The constants, as vectors in locals set once before the loop.
+	consts := map[float64]uint32{}
+	const (
+		magicInt = 1.5 * (1 << 52) // integer n < 2^31 in magnitude: n + magicInt holds int32(n) in its low 32 bits
+		magicExp = 1<<52 + 1023    // integer 0 <= n+1023 < 2^11: n + magicExp holds n+1023 in its low 11 bits
+	)
+	for _, c := range []float64{64 * math.Log2E, 0.5, ln2hi64, ln2lo64, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1, expMin, magicInt, 1.0 / 64, magicExp} {
+		consts[c] = f.local(v128)
+		f.splat(c)
+		f.set(consts[c])
+	}
+	vconst := func(c float64) { f.get(consts[c]) }
+	// frac pushes the address of table[k & 63] for the k in int32 lane l of
+	// ki (0 and 2: the low halves of its two float64 lanes).
 	frac := func(l byte) {
 		f.get(table)
 		f.get(ki)
@@ -187,52 +200,51 @@ func expShiftSumKernel() *fn {
 		f.get(vshift)
 		f.simd(simdF64x2Sub)
 		f.tee(x)
-		f.splat(64 * math.Log2E) // kf = floor(x·64·log2e + 0.5)
+		vconst(64 * math.Log2E) // kf = floor(x·64·log2e + 0.5)
 		f.simd(simdF64x2Mul)
-		f.splat(0.5)
+		vconst(0.5)
 		f.simd(simdF64x2Add)
 		f.simd(simdF64x2Floor)
 		f.set(kf)
 		f.get(x) // r = (x - kf·ln2hi64) - kf·ln2lo64
 		f.get(kf)
-		f.splat(ln2hi64)
+		vconst(ln2hi64)
 		f.simd(simdF64x2Mul)
 		f.simd(simdF64x2Sub)
 		f.get(kf)
-		f.splat(ln2lo64)
+		vconst(ln2lo64)
 		f.simd(simdF64x2Mul)
 		f.simd(simdF64x2Sub)
 		f.set(r)
-		f.splat(1.0 / 720) // p = Taylor, Horner
+		vconst(1.0 / 720) // p = Taylor, Horner
 		for _, c := range []float64{1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, 1} {
 			f.get(r)
 			f.simd(simdF64x2Mul)
-			f.splat(c)
+			vconst(c)
 			f.simd(simdF64x2Add)
 		}
-		f.get(kf) // k as int32 lanes 0, 1
-		f.simd(simdI32x4TruncZ)
+		f.get(kf) // k as int32 in the low half of each lane: kf + 1.5·2^52
+		vconst(magicInt)
+		f.simd(simdF64x2Add)
 		f.set(ki)
 		frac(0) // p · (table[k0&63], table[k1&63])
 		f.simdMem(simdLoad64Splat, 0)
-		frac(1)
+		frac(2)
 		f.mem(opF64Load, 3, 0)
 		f.simd(simdF64x2Replace)
 		f.op(1)
 		f.simd(simdF64x2Mul)
-		f.get(ki) // · float64 bits ((k>>6)+1023)<<52
-		f.simd(simdI64x2ExtLoS)
-		f.i32c(6)
-		f.simd(simdI64x2ShrS)
-		f.op(opI64C)
-		sleb(&f.code, 1023)
-		f.simd(simdI64x2Splat)
-		f.simd(simdI64x2Add)
+		f.get(kf) // · 2^(k>>6): floor(k/64) + 1023 + 2^52 has (k>>6)+1023 in its low bits, shifted into the exponent
+		vconst(1.0 / 64)
+		f.simd(simdF64x2Mul)
+		f.simd(simdF64x2Floor)
+		vconst(magicExp)
+		f.simd(simdF64x2Add)
 		f.i32c(52)
 		f.simd(simdI64x2Shl)
 		f.simd(simdF64x2Mul)
 		f.get(x) // 0 where x < expMin (or NaN)
-		f.splat(expMin)
+		vconst(expMin)
 		f.simd(simdF64x2Ge)
 		f.simd(simdAnd)
 		f.set(e)

@@ -34,12 +34,10 @@ const (
 	opSelect  = 0x1b
 	opI32C    = 0x41
 	opF64C    = 0x44
-	opI64C    = 0x42
 	opF64Eq   = 0x61
 	opF64Lt   = 0x63
 	opI32Eqz  = 0x45
 	opI32LtS  = 0x48
-	opI32GeU  = 0x4f
 	opI32Add  = 0x6a
 	opI32Sub  = 0x6b
 	opI32Mul  = 0x6c
@@ -55,7 +53,6 @@ const (
 	simdLoad         = 0x00
 	simdLoad64Splat  = 0x0a
 	simdStore        = 0x0b
-	simdI64x2Splat   = 0x12
 	simdF64x2Splat   = 0x14
 	simdI32x4Extract = 0x1b // lane index follows
 	simdF64x2Extract = 0x21 // lane index follows
@@ -65,15 +62,11 @@ const (
 	simdAnd          = 0x4e
 	simdBitselect    = 0x52
 	simdF64x2Floor   = 0x75
-	simdI64x2ExtLoS  = 0xc7 // i64x2.extend_low_i32x4_s
 	simdI64x2Shl     = 0xcb
-	simdI64x2ShrS    = 0xcc
-	simdI64x2Add     = 0xce
 	simdF64x2Add     = 0xf0
 	simdF64x2Sub     = 0xf1
 	simdF64x2Mul     = 0xf2
 	simdF64x2Pmax    = 0xf7
-	simdI32x4TruncZ  = 0xfc // i32x4.trunc_sat_f64x2_s_zero
 )
 
 func uleb(b *bytes.Buffer, v uint64) {
