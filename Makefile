@@ -15,8 +15,8 @@ wasm:
 	@cmp -s web/wasm_exec.js $(GOROOT)/lib/wasm/wasm_exec.js || { echo "web/wasm_exec.js differs from this Go's copy: cp $(GOROOT)/lib/wasm/wasm_exec.js web/"; exit 1; }
 	@test -s web/kernels.wasm || { echo "web/kernels.wasm is missing: go generate ./core/internal/linalg"; exit 1; }
 	GOOS=js GOARCH=wasm $(GO) build -tags attnviz_simd -trimpath -ldflags="-s -w" -o web/main.wasm ./cmd/wasm
-	gzip -9 -k -f web/main.wasm
-	@echo "web/main.wasm: $$(wc -c < web/main.wasm) bytes, gzip $$(wc -c < web/main.wasm.gz) bytes; web/kernels.wasm: $$(wc -c < web/kernels.wasm) bytes"
+	gzip -9 -k -f web/main.wasm web/kernels.wasm
+	@echo "web/main.wasm: $$(wc -c < web/main.wasm) bytes, gzip $$(wc -c < web/main.wasm.gz) bytes; web/kernels.wasm: $$(wc -c < web/kernels.wasm) bytes, gzip $$(wc -c < web/kernels.wasm.gz) bytes"
 
 ## desktop: build and run the desktop app (Linux needs the packages in README.md)
 desktop: desktop-build
@@ -41,4 +41,4 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin artifacts web/main.wasm web/main.wasm.gz
+	rm -rf bin artifacts web/main.wasm web/main.wasm.gz web/kernels.wasm.gz
