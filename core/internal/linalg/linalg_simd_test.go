@@ -217,3 +217,22 @@ func BenchmarkRowHelpers(b *testing.B) {
 		})
 	}
 }
+
+// TestGoFallback reruns the package's kernel tests with the SIMD kernels
+// switched off, as in a browser without WebAssembly SIMD: the pure-Go paths
+// that then serve MulNN and the softmax helpers are tested nowhere else
+// (amd64 uses its assembly).
+func TestGoFallback(t *testing.T) {
+	kernel, vector := hasKernel, hasVectorExp
+	hasKernel, hasVectorExp = false, false
+	defer func() { hasKernel, hasVectorExp = kernel, vector }()
+	for _, c := range []struct {
+		name string
+		test func(*testing.T)
+	}{
+		{"MulNNAndNT", TestMulNNAndNT}, {"MulNNUsesKernel", TestMulNNUsesKernel}, {"ExpShiftSum", TestExpShiftSum},
+		{"ExpShiftSumAccuracy", TestExpShiftSumAccuracy}, {"VectorHelpers", TestVectorHelpers},
+	} {
+		t.Run(c.name, c.test)
+	}
+}
