@@ -45,7 +45,8 @@ if [ -n "$bad" ]; then echo "$bad"; fail "dependency rule"; else echo "clean"; f
 
 step "unit tests (go test -race), golden cases and fuzz seed corpora"
 UNIT_PKGS=$(go list ./... | grep -v '/e2e$')
-go test -count=1 -race -json -timeout 15m $UNIT_PKGS > "$LOGS/unit.json" 2> "$LOGS/unit.stderr" || true
+# Under Xvfb: Ebiten's packages (viz/ebitenapp, cmd/desktop) open GLFW when they load.
+xvfb-run -a -s "-screen 0 1280x800x24" go test -count=1 -race -json -timeout 15m $UNIT_PKGS > "$LOGS/unit.json" 2> "$LOGS/unit.stderr" || true
 go run ./internal/cmd/testsummary "$LOGS/unit.json" || fail "unit tests"
 cat "$LOGS/unit.stderr"
 

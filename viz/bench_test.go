@@ -18,6 +18,10 @@ func BenchmarkEditSync(b *testing.B) {
 		{32, nil},
 		{128, []string{"dmodel", "64", "heads", "8"}},
 		{512, nil},
+		// The edit-to-frame shapes of the benchmark report.
+		{16, []string{"dmodel", "64", "heads", "8"}},
+		{64, []string{"dmodel", "64", "heads", "8"}},
+		{256, []string{"dmodel", "64", "heads", "8"}},
 	} {
 		b.Run("T="+strconv.Itoa(tc.tokens)+strings.Join(tc.kv, ","), func(b *testing.B) {
 			words := make([]string, tc.tokens)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
-	"golang.org/x/image/font"
 
 	"github.com/attnviz/attnviz/viz"
 )
@@ -50,14 +49,14 @@ func strokeRect(dst *ebiten.Image, r viz.Rect, w float64, c color.Color) {
 }
 
 // drawText draws s with its top-left at (x, y).
-func drawText(dst *ebiten.Image, s string, f font.Face, x, y float64, c color.Color) {
+func drawText(dst *ebiten.Image, s string, f *face, x, y float64, c color.Color) {
 	var geom ebiten.GeoM
 	geom.Translate(math.Round(x), math.Round(y))
 	drawTextGeoM(dst, s, f, geom, c)
 }
 
 // fit shortens s with "…" until it is at most w pixels wide.
-func fit(s string, f font.Face, w float64) string {
+func fit(s string, f *face, w float64) string {
 	if w <= 0 {
 		return ""
 	}
@@ -181,7 +180,7 @@ func (g *Game) draw(screen *ebiten.Image) {
 	}
 }
 
-func (g *Game) drawTextBox(screen *ebiten.Image, face font.Face) {
+func (g *Game) drawTextBox(screen *ebiten.Image, face *face) {
 	a, l, th := g.app, g.app.L, g.theme()
 	u := l.U
 	r := l.TextBox
@@ -263,7 +262,7 @@ func (g *Game) composition() (string, int, int, bool) {
 // labelFace picks the type for token labels on cells of the given pitch:
 // the small face when it fits, else smaller type (down to 8 px at scale 1)
 // before labelling only every step-th token.
-func (g *Game) labelFace(small font.Face, pitch float64) (font.Face, float64, int) {
+func (g *Game) labelFace(small *face, pitch float64) (*face, float64, int) {
 	size := g.app.L.Small
 	if pitch <= 0 {
 		return small, size, 1
@@ -275,7 +274,7 @@ func (g *Game) labelFace(small font.Face, pitch float64) (font.Face, float64, in
 	return small, size, max(1, int(math.Ceil(size*1.05/pitch)))
 }
 
-func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small font.Face, th theme) {
+func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small *face, th theme) {
 	a := g.app
 	if b.CellH <= 0 || len(a.Tokens) == 0 {
 		return
@@ -297,7 +296,7 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small font.Face, th t
 	}
 }
 
-func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small font.Face, th theme) {
+func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small *face, th theme) {
 	a := g.app
 	u := a.L.U
 	title, short := p.Title, p.Short
@@ -367,6 +366,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small font.Face, th
 		off := math.Max(3*u, p.CellH*0.08)
 		room := p.CellW - 4*g.scale
 		digits := viz.CellDigits(h, func(s string) bool { return textAdvance(s, cf) <= room })
+		g.numbers.reset(cf)
 		for i := 0; i < p.Rows && digits >= 0; i++ {
 			for j := 0; j < p.Cols; j++ {
 				if h.IsBlocked(i, j) && h.Kind == viz.Weights {
@@ -374,11 +374,12 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small font.Face, th
 				}
 				s := viz.CellTextDigits(h.At(i, j), digits)
 				w := textAdvance(s, cf)
-				x := p.Grid.X + (float64(j)+0.5)*p.CellW - w/2
-				y := p.Grid.Y + (float64(i)+0.5)*p.CellH + off
-				drawText(screen, s, cf, x, y, viz.TextOn(h.Color(i, j)))
+				var geom ebiten.GeoM
+				geom.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-w/2), math.Round(p.Grid.Y+(float64(i)+0.5)*p.CellH+off))
+				g.numbers.add(s, geom, viz.TextOn(h.Color(i, j)))
 			}
 		}
+		g.numbers.flush(screen) // the whole panel's numbers in one draw
 	}
 
 	// A query row that sees no key says so (its weights are all 0).
@@ -491,7 +492,7 @@ func gradient(f func(float64) color.RGBA) *ebiten.Image {
 	return img
 }
 
-func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, signed bool, small font.Face, th theme) {
+func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, signed bool, small *face, th theme) {
 	l := g.app.L
 	u := l.U
 	drawText(screen, fit(b.Label, small, b.R.W), small, b.R.X, b.R.Y+2*u, th.fg)
@@ -521,7 +522,7 @@ func (g *Game) drawLegend(screen *ebiten.Image, b viz.Box, img *ebiten.Image, si
 	}
 }
 
-func (g *Game) drawStatus(screen *ebiten.Image, face, small font.Face, th theme) {
+func (g *Game) drawStatus(screen *ebiten.Image, face, small *face, th theme) {
 	a, l := g.app, g.app.L
 	u := l.U
 	s := l.Status
@@ -559,7 +560,7 @@ func (g *Game) drawStatus(screen *ebiten.Image, face, small font.Face, th theme)
 	}
 }
 
-func (g *Game) drawHelp(screen *ebiten.Image, face font.Face, th theme) {
+func (g *Game) drawHelp(screen *ebiten.Image, face *face, th theme) {
 	l := g.app.L
 	u := l.U
 	lines := viz.HelpLines()

@@ -51,6 +51,7 @@ type Game struct {
 	field     textinput.Field
 	fieldText string // the field's text as last synced with the app
 	fonts     *fonts
+	numbers   textBatch // a panel's cell numbers, drawn at once
 	tex       map[texKey]*texture
 	texSeen   map[texKey]bool // upload's scratch, kept to not allocate per edit
 	hatch     *ebiten.Image
