@@ -405,6 +405,11 @@ func TestBrowserTyping(t *testing.T) {
 	s := demoSite(t)
 	t.Logf("main.wasm: %d bytes raw, %d bytes gzip -9", s.WasmRaw, s.WasmGzip)
 	p := openPage(t, startBrowser(t), s.URL)
+	// The page computes with the SIMD kernels (web/kernels.js attached
+	// web/kernels.wasm), and still equals native core below.
+	if got := p.js(`window.attnvizKernelStatus`); got != "simd" {
+		t.Errorf("attnvizKernelStatus = %s, want simd (the matrix products ran in Go)", got)
+	}
 	want := contractDefaults()
 	p.checkAgainstNative(want)
 

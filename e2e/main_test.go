@@ -144,11 +144,12 @@ func startSite(t testing.TB) (*site, error) {
 	}
 	wasmPath := filepath.Join(dir, "main.wasm")
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-o", wasmPath, "./cmd/wasm")
+	// Built like `make wasm`: with the SIMD kernels (web/kernels.wasm).
+	cmd := exec.Command("go", "build", "-tags", "attnviz_simd", "-o", wasmPath, "./cmd/wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("GOOS=js GOARCH=wasm go build ./cmd/wasm: %v\n%s", err, b)
+		return nil, fmt.Errorf("GOOS=js GOARCH=wasm go build -tags attnviz_simd ./cmd/wasm: %v\n%s", err, b)
 	}
 	wasm, err := os.ReadFile(wasmPath)
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 func profileSection(o *options, e *env) ([]Row, error) {
 	dir := filepath.Join(o.work, "web-profile")
 	wasm := filepath.Join(o.work, "main-symbols.wasm")
-	if err := goBuild(o, "js", "wasm", wasm, "./cmd/wasm", "-trimpath"); err != nil {
+	if err := goBuild(o, "js", "wasm", wasm, "./cmd/wasm", "-tags=attnviz_simd", "-trimpath"); err != nil {
 		return nil, err
 	}
 	if err := copyWebDir(o, dir, wasm); err != nil {
