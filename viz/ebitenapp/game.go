@@ -144,6 +144,23 @@ func (g *Game) Do(f func(a *viz.App)) {
 	}
 }
 
+// TakeKeys applies the queued keys (Options.Keys) at once and asks for a
+// frame. A browser calls it from its key listener, so an edit's recompute
+// runs while the page waits for the next animation frame, which then only
+// draws. Before the first layout the keys wait for Update.
+func (g *Game) TakeKeys() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.app.L == nil || g.opt.Keys == nil {
+		return
+	}
+	g.handleKeys()
+	if g.app.Sync() {
+		g.needDraw = true
+	}
+	ebiten.ScheduleFrame()
+}
+
 // DrawnVersion is the trace version the last drawn frame showed.
 func (g *Game) DrawnVersion() int {
 	g.mu.Lock()

@@ -98,7 +98,7 @@ const e2fJS = `(() => {
 window.__e2f = (timeoutMs) => new Promise(resolve => {
   const v0 = attnviz.version();
   let t0 = -1;
-  const onKey = () => { if (t0 < 0) t0 = performance.now(); };
+  const onKey = (e) => { if (t0 < 0) t0 = e.timeStamp; }; // when the event was made: listeners that ran before this one count
   window.addEventListener('keydown', onKey, true);
   const start = performance.now();
   const done = (r) => { window.removeEventListener('keydown', onKey, true); resolve(JSON.stringify(r)); };
@@ -276,7 +276,7 @@ func editToFrame(o *options, page string, t, repeats int, floor float64) (Row, e
 		time.Sleep(typingGap)
 		seed := 2 - i%2
 		r, err := timedEdit(b, lostAfter, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
-			"attnviz.set('seed', '%d'); window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Shift'}))", seed)))
+			"window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Shift'})); attnviz.set('seed', '%d')", seed)))
 		if err != nil {
 			return Row{}, err
 		}

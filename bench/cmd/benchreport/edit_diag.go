@@ -28,7 +28,7 @@ const frameLogJS = `(() => {
     if (window.__cbs.length > 4000) window.__cbs.splice(0, 2000);
   });
   window.__keyAt = [];
-  window.addEventListener('keydown', () => window.__keyAt.push(performance.now()), true);
+  window.addEventListener('keydown', (e) => window.__keyAt.push(e.timeStamp), true);
 })();`
 
 // editDiagSection (-only editdiag) is a diagnostic: for key edits at each
@@ -65,7 +65,7 @@ func editDiagSection(o *options, e *env) ([]Row, error) {
 			if err := b.do(10*time.Second, chromedp.MouseClickXY(20, 20), chromedp.KeyEvent(kb.End)); err != nil {
 				return err
 			}
-			for i := 0; i < 8; i++ {
+			for i := 0; i < 6; i++ {
 				time.Sleep(300 * time.Millisecond)
 				key := "x"
 				if i%2 == 1 {
