@@ -284,6 +284,7 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small *face, th theme
 	if step > 1 && a.S.Present && len(a.L.Bands) == 3 && b.CellH < a.L.Bands[1].CellH {
 		return // a thin input or output strip on a projector: no half-labelled rows
 	}
+	g.labels.reset(small) // all the band's labels in one draw
 	for i := 0; i < len(a.Tokens); i += step {
 		lab := fit(viz.TokenLabel(a.Tokens[i].Text), small, b.Labels.W-6*u)
 		w := textAdvance(lab, small)
@@ -292,8 +293,11 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small *face, th theme
 		if i == a.SelToken {
 			c = th.accent
 		}
-		drawText(screen, lab, small, b.Labels.X+b.Labels.W-4*u-w, y, c)
+		var geom ebiten.GeoM
+		geom.Translate(math.Round(b.Labels.X+b.Labels.W-4*u-w), math.Round(y))
+		g.labels.add(lab, geom, c)
 	}
+	g.labels.flush(screen)
 }
 
 func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small *face, th theme) {
@@ -403,6 +407,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small *face, th the
 	if p.ColTokens {
 		colH := p.Grid.Y - (p.R.Y + a.L.Line)
 		small, size, step := g.labelFace(small, p.CellW)
+		g.labels.reset(small) // all the panel's key labels in one draw
 		for j := 0; j < p.Cols && j < len(a.Tokens); j += step {
 			lab := fit(viz.TokenLabel(a.Tokens[j].Text), small, colH-6*u)
 			var geom ebiten.GeoM
@@ -412,8 +417,9 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small *face, th the
 			if j == a.SelToken {
 				c = th.accent
 			}
-			drawTextGeoM(screen, lab, small, geom, c)
+			g.labels.add(lab, geom, c)
 		}
+		g.labels.flush(screen)
 	}
 
 	strokeRect(screen, p.Grid, math.Max(1, u), th.line)

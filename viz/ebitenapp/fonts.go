@@ -21,6 +21,7 @@ import (
 // milliseconds per frame in the browser at a few thousand glyphs.)
 type fonts struct {
 	ttf     *sfnt.Font
+	kerns   bool // the font has a kern table (the Go fonts have none)
 	faces   map[float64]*face
 	measure *face // a 100 px face for widths at any size
 }
@@ -38,6 +39,9 @@ func newFonts() *fonts {
 		panic("attnviz: the embedded Go font does not parse: " + err.Error())
 	}
 	fs := &fonts{ttf: f, faces: map[float64]*face{}}
+	var b sfnt.Buffer
+	_, err = f.Kern(&b, 1, 2, fixed.I(100), font.HintingNone)
+	fs.kerns = err != sfnt.ErrNotFound
 	fs.measure = fs.face(100)
 	return fs
 }
@@ -53,7 +57,7 @@ func (fs *fonts) face(px float64) *face {
 		panic("attnviz: font face: " + err.Error())
 	}
 	m := xf.Metrics()
-	f := &face{xf: xf, ascent: fixedToFloat(m.Ascent), adv: map[rune]fixed.Int26_6{}, kern: map[[2]rune]fixed.Int26_6{}, glyphs: map[rune]*glyph{}}
+	f := &face{xf: xf, ascent: fixedToFloat(m.Ascent), kerns: fs.kerns, adv: map[rune]fixed.Int26_6{}, kern: map[[2]rune]fixed.Int26_6{}, glyphs: map[rune]*glyph{}}
 	fs.faces[px] = f
 	return f
 }
@@ -75,10 +79,16 @@ func (fs *fonts) Measure(s string) float64 {
 type face struct {
 	xf     font.Face
 	ascent float64 // top of the line to the baseline, in pixels
+	kerns  bool    // false: every kerning pair is 0
 	adv    map[rune]fixed.Int26_6
 	kern   map[[2]rune]fixed.Int26_6
 	glyphs map[rune]*glyph
-	pages  []*ebiten.Image
+	// ASCII fast path (most text here): no map lookups per glyph.
+	asciiAdv   [128]fixed.Int26_6
+	asciiAdvOK [128]bool
+	asciiGlyph [128]*glyph
+	asciiDone  [128]bool
+	pages      []*ebiten.Image
 	// Shelf packing in the last page: the next free spot and the shelf's height.
 	penX, penY, shelfH int
 }
@@ -94,6 +104,13 @@ type glyph struct {
 const pageSize = 1024
 
 func (f *face) advance(r rune) fixed.Int26_6 {
+	if r >= 0 && r < 128 {
+		if !f.asciiAdvOK[r] {
+			f.asciiAdv[r], _ = f.xf.GlyphAdvance(r)
+			f.asciiAdvOK[r] = true
+		}
+		return f.asciiAdv[r]
+	}
 	a, ok := f.adv[r]
 	if !ok {
 		a, _ = f.xf.GlyphAdvance(r)
@@ -103,6 +120,9 @@ func (f *face) advance(r rune) fixed.Int26_6 {
 }
 
 func (f *face) kerning(prev, r rune) fixed.Int26_6 {
+	if !f.kerns {
+		return 0
+	}
 	k, ok := f.kern[[2]rune{prev, r}]
 	if !ok {
 		k = f.xf.Kern(prev, r)
@@ -114,10 +134,23 @@ func (f *face) kerning(prev, r rune) fixed.Int26_6 {
 // glyph returns r's atlas entry, rasterizing it on first use; nil when r
 // draws nothing (a space, or a glyph that does not fit a page).
 func (f *face) glyph(r rune) *glyph {
+	if r >= 0 && r < 128 {
+		if !f.asciiDone[r] {
+			f.asciiGlyph[r] = f.rasterize(r)
+			f.asciiDone[r] = true
+		}
+		return f.asciiGlyph[r]
+	}
 	if g, ok := f.glyphs[r]; ok {
 		return g
 	}
-	f.glyphs[r] = nil
+	g := f.rasterize(r)
+	f.glyphs[r] = g
+	return g
+}
+
+// rasterize draws r's mask into the atlas; nil when it draws nothing.
+func (f *face) rasterize(r rune) *glyph {
 	dr, mask, mp, _, ok := f.xf.Glyph(fixed.Point26_6{}, r)
 	w, h := dr.Dx(), dr.Dy()
 	if !ok || w <= 0 || h <= 0 || w+1 > pageSize || h+1 > pageSize {
@@ -144,9 +177,7 @@ func (f *face) glyph(r rune) *glyph {
 	page.SubImage(src).(*ebiten.Image).WritePixels(pix)
 	f.penX += w + 1 // one clear pixel between glyphs: no bleeding
 	f.shelfH = max(f.shelfH, h+1)
-	g := &glyph{page: len(f.pages) - 1, src: src, off: dr.Min}
-	f.glyphs[r] = g
-	return g
+	return &glyph{page: len(f.pages) - 1, src: src, off: dr.Min}
 }
 
 // textAdvance is s's width in pixels drawn with f (advances plus kerning).

@@ -52,6 +52,7 @@ type Game struct {
 	fieldText string // the field's text as last synced with the app
 	fonts     *fonts
 	numbers   textBatch // a panel's cell numbers, drawn at once
+	labels    textBatch // a band's or panel's token labels, drawn at once
 	tex       map[texKey]*texture
 	texSeen   map[texKey]bool // upload's scratch, kept to not allocate per edit
 	hatch     *ebiten.Image
