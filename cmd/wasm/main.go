@@ -56,7 +56,6 @@ func main() {
 	})
 
 	listenPointer(win, presses, game)
-	keys.took = game.TakeKeys
 
 	str := func(f func(a *viz.App) string) js.Func {
 		return js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -208,7 +207,6 @@ func jsString(v js.Value) string {
 type keyQueue struct {
 	mu     sync.Mutex
 	events []ebitenapp.KeyEvent
-	took   func() // called after a key was queued
 }
 
 func (q *keyQueue) listen(win js.Value) {
@@ -235,14 +233,12 @@ func (q *keyQueue) listen(win js.Value) {
 		}
 		q.push(ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
 		quiet(e)
-		if q.took != nil {
-			q.took() // apply it now: the next frame only draws
-		}
 		return nil
 	}), true)
 	win.Call("addEventListener", "keyup", js.FuncOf(func(this js.Value, args []js.Value) any {
 		if e := args[0]; !e.Get("isComposing").Truthy() {
 			quiet(e)
+			focusTextField(win)
 		}
 		return nil
 	}), true)
@@ -297,6 +293,30 @@ func (q *keyQueue) listen(win js.Value) {
 // still happen. The browser app reads no key or cursor state from Ebiten.
 func quiet(e js.Value) {
 	e.Call("stopPropagation")
+}
+
+// focusTextField does what exp/textinput's keyup listener on <body> does
+// (Ebiten v2.8; quiet keeps keyups from reaching it): when a text session
+// waits for a user gesture, focus the hidden text field at the caret, so
+// paste and IME input reach it without a click. Browsers allow focus()
+// only during such a gesture, which is why Ebiten waits for one.
+func focusTextField(win js.Value) {
+	x, y := win.Get("_ebitengine_textinput_x"), win.Get("_ebitengine_textinput_y")
+	if x.IsUndefined() || y.IsUndefined() {
+		return
+	}
+	ta := win.Get("document").Call("getElementById", "ebitengine-textinput")
+	if !ta.Truthy() {
+		return
+	}
+	ta.Set("value", "")
+	ta.Call("focus")
+	style := ta.Get("style")
+	style.Set("left", strconv.FormatFloat(x.Float(), 'f', -1, 64)+"px")
+	style.Set("top", strconv.FormatFloat(y.Float(), 'f', -1, 64)+"px")
+	win.Set("_ebitengine_textinput_x", js.Undefined())
+	win.Set("_ebitengine_textinput_y", js.Undefined())
+	win.Set("_ebitengine_textinput_ready", true)
 }
 
 // shortcut reports whether the key event is a shortcut (Ctrl+V) rather

@@ -250,13 +250,21 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face *face) {
 	}
 }
 
-// composition returns the text with the IME composition inserted.
+// composition returns the app's text with the IME composition in progress
+// inserted at the cursor, and the composition's selection (relative to its
+// start). The field's text is only what was committed through it, with the
+// composition at its end.
 func (g *Game) composition() (string, int, int, bool) {
 	s, e, ok := g.field.CompositionSelection()
 	if !ok {
 		return "", 0, 0, false
 	}
-	return g.field.TextForRendering(), s, e, true
+	all, done := g.field.TextForRendering(), g.field.Text()
+	if len(all) < len(done) || all[:len(done)] != done {
+		return "", 0, 0, false
+	}
+	t, c := g.app.S.Text, min(g.app.Cursor, len(g.app.S.Text))
+	return t[:c] + all[len(done):] + t[c:], s, e, true
 }
 
 // labelFace picks the type for token labels on cells of the given pitch:

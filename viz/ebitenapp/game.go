@@ -49,7 +49,7 @@ type Game struct {
 	opt Options
 
 	field     textinput.Field
-	fieldText string // the field's text as last synced with the app
+	fieldUsed int // bytes of the field's text already inserted into the app
 	fonts     *fonts
 	numbers   textBatch // a panel's cell numbers, drawn at once
 	labels    textBatch // a band's or panel's token labels, drawn at once
@@ -117,8 +117,6 @@ func New(app *viz.App, opt Options) *Game {
 	g.hatch = hatchImage()
 	g.legends[0] = gradient(func(t float64) color.RGBA { return viz.Sequential(t) })
 	g.legends[1] = gradient(func(t float64) color.RGBA { return viz.Diverging(2*t-1, 1) })
-	g.field.SetTextAndSelection(app.S.Text, app.Cursor, app.Cursor)
-	g.fieldText = app.S.Text
 	return g
 }
 
@@ -143,23 +141,6 @@ func (g *Game) Do(f func(a *viz.App)) {
 		g.needDraw = true
 		ebiten.ScheduleFrame()
 	}
-}
-
-// TakeKeys applies the queued keys (Options.Keys) at once and asks for a
-// frame. A browser calls it from its key listener, so an edit's recompute
-// runs while the page waits for the next animation frame, which then only
-// draws. Before the first layout the keys wait for Update.
-func (g *Game) TakeKeys() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.app.L == nil || g.opt.Keys == nil {
-		return
-	}
-	g.handleKeys()
-	if g.app.Sync() {
-		g.needDraw = true
-	}
-	ebiten.ScheduleFrame()
 }
 
 // DrawnVersion is the trace version the last drawn frame showed.
@@ -221,7 +202,6 @@ func (g *Game) update() (query string, err error) {
 	g.handleText()
 	g.handleKeys()
 	g.handlePointer()
-	g.syncField()
 
 	if a.FullscreenRequest {
 		a.FullscreenRequest = false
@@ -313,12 +293,19 @@ func (w *waker) fire() {
 	ebiten.ScheduleFrame()
 }
 
-// handleText takes typed and pasted text from the text field (IME-aware
-// in browsers via exp/textinput).
+// handleText takes the text committed in exp/textinput's field (IME
+// compositions in browsers; typed characters where Ebiten has no IME) and
+// inserts it at the app's cursor. The field is only a conduit: the app owns
+// the text, and keys handled as key events never touch the field, so its
+// session, and a composition in progress, survive typing (setting the
+// field's text would end the session, and the next one clears the browser's
+// hidden text field). Commits land at the end of the field's text: what
+// lies past fieldUsed is new.
 func (g *Game) handleText() {
 	a := g.app
 	if !a.Editing || a.Help {
 		g.field.Blur()
+		g.fieldUsed = len(g.field.Text()) // nothing typed while not editing counts
 		return
 	}
 	g.field.Focus()
@@ -335,24 +322,16 @@ func (g *Game) handleText() {
 	if handled {
 		g.needDraw = true // composition text changed
 	}
-	// Only a change made in the field itself (IME commit) goes to the app;
-	// the app's own changes (keys, JS setText) flow the other way in syncField.
-	if t := g.field.Text(); t != g.fieldText {
-		g.fieldText = t
-		start, _ := g.field.Selection()
-		a.ReplaceText(t, start)
-	}
-}
-
-// syncField gives the text field the app's text and cursor after actions.
-func (g *Game) syncField() {
-	a := g.app
-	start, end := g.field.Selection()
-	if g.field.Text() != a.S.Text || start != a.Cursor || end != a.Cursor {
-		g.field.SetTextAndSelection(a.S.Text, a.Cursor, a.Cursor)
+	t := g.field.Text()
+	if len(t) > g.fieldUsed {
+		a.Insert(t[g.fieldUsed:])
 		g.needDraw = true
 	}
-	g.fieldText = g.field.Text()
+	g.fieldUsed = len(t)
+	if _, _, composing := g.field.CompositionSelection(); len(t) > 4096 && !composing {
+		g.field.SetTextAndSelection("", 0, 0) // a long session: start afresh between compositions
+		g.fieldUsed = 0
+	}
 }
 
 func (g *Game) handleKeys() {
