@@ -65,6 +65,23 @@ func TestBrowserInputRegressions(t *testing.T) {
 			},
 		},
 		{
+			// An IME's first composition update right after the click that
+			// focused the text: it is shown at the cursor at once (the
+			// click must start the text session), and its commit lands.
+			name: "ime_composition_shown_after_a_click",
+			act: func(t *testing.T, p *page) string {
+				p.focusText()
+				p.frames(3)
+				text := p.getText()
+				p.keys(kb.End)
+				p.frames(2)
+				p.compose("nihao")
+				p.waitFresh(`attnviz.composition() === "nihao"`, 10*time.Second)
+				p.insertText("你好")
+				return text + "你好"
+			},
+		},
+		{
 			// A fast typist's accents through composition (macOS Option+e e,
 			// an IME) with 40 ms between events: if typed keys reset the
 			// field (ending its IME session, whose successor clears the

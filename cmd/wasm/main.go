@@ -13,6 +13,7 @@
 //	attnviz.version()               bumped on every recomputation
 //	attnviz.drawnVersion()          version shown by the last drawn frame
 //	attnviz.lastFrame()             JSON {updateMs, drawMs, version}: Go time of the last drawn frame
+//	attnviz.composition()           IME text being composed (shown at the cursor, not yet committed)
 //	attnviz.notices()               JSON array of the notices shown
 //	attnviz.layout()                JSON layout of the heatmap panels, CSS pixels
 package main
@@ -44,10 +45,11 @@ func main() {
 	api.Set("ready", false)
 
 	game := ebitenapp.New(app, ebitenapp.Options{
-		Keys:         keys.drain,
-		Pointer:      presses.Drain,
-		PointerMoves: true,
-		OnQuery:      (&urlKeeper{win: win}).set,
+		Keys:          keys.drain,
+		Pointer:       presses.Drain,
+		PointerMoves:  true,
+		CommitsAsKeys: true,
+		OnQuery:       (&urlKeeper{win: win}).set,
 		OnReady: func() {
 			api.Set("ready", true)
 			doc := win.Get("document")
@@ -105,6 +107,9 @@ func main() {
 	}))
 	api.Set("drawnVersion", js.FuncOf(func(this js.Value, args []js.Value) any {
 		return game.DrawnVersion()
+	}))
+	api.Set("composition", js.FuncOf(func(this js.Value, args []js.Value) any {
+		return game.Composition()
 	}))
 	api.Set("lastFrame", js.FuncOf(func(this js.Value, args []js.Value) any {
 		f := game.LastFrame()
@@ -269,6 +274,14 @@ func (q *keyQueue) listen(win js.Value) {
 		q.push(ebitenapp.KeyEvent{Key: data, Type: true})
 		return nil
 	}), true)
+	// An IME or dead-key commit types its text in order with the keys
+	// around it (exp/textinput's field only shows the composition).
+	win.Call("addEventListener", "compositionend", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if d := args[0].Get("data"); d.Type() == js.TypeString && d.String() != "" {
+			q.push(ebitenapp.KeyEvent{Key: d.String(), Type: true})
+		}
+		return nil
+	}), true)
 	// The text of a plain key can also arrive as a keypress ("char" events
 	// of DevTools key input do): the game typed it already.
 	win.Call("addEventListener", "keypress", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -317,6 +330,7 @@ func focusTextField(win js.Value) {
 	win.Set("_ebitengine_textinput_x", js.Undefined())
 	win.Set("_ebitengine_textinput_y", js.Undefined())
 	win.Set("_ebitengine_textinput_ready", true)
+	ebiten.ScheduleFrame() // the next Update starts the text session
 }
 
 // shortcut reports whether the key event is a shortcut (Ctrl+V) rather
@@ -386,6 +400,19 @@ func listenPointer(win js.Value, q *viz.PointerQueue, game *ebitenapp.Game) {
 // exp/textinput's hidden field gets them, and Ebiten runs frames only on
 // its own input events or on demand (ebiten.FPSModeVsyncOffMinimum).
 func scheduleOnIME(win js.Value) {
+	// A click or tap that gave the hidden text field the focus (Ebiten's
+	// listener on <body> runs after the canvas's, whose frame came too
+	// early): one more frame starts the text session, or the first IME
+	// update after the click would find none and be dropped.
+	ready := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if win.Get("_ebitengine_textinput_ready").Truthy() {
+			ebiten.ScheduleFrame()
+		}
+		return nil
+	})
+	for _, ev := range []string{"mouseup", "touchend"} {
+		win.Call("addEventListener", ev, ready) // bubble phase: after <body>'s
+	}
 	wake := js.FuncOf(func(this js.Value, args []js.Value) any {
 		ebiten.ScheduleFrame()
 		return nil

@@ -264,7 +264,7 @@ func (g *Game) composition() (string, int, int, bool) {
 		return "", 0, 0, false
 	}
 	t, c := g.app.S.Text, min(g.app.Cursor, len(g.app.S.Text))
-	return t[:c] + all[len(done):] + t[c:], s, e, true
+	return t[:c] + all[len(done):] + t[c:], s, e, true // the composition follows the field's committed text
 }
 
 // labelFace picks the type for token labels on cells of the given pitch:

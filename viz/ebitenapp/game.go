@@ -32,6 +32,12 @@ type Options struct {
 	// window pixels) and Ebiten's cursor position is not read. Browsers do
 	// so because Ebiten answers every mouse move with a forced frame.
 	PointerMoves bool
+	// CommitsAsKeys: the host delivers committed IME text through Keys (as
+	// Type events, in order with the keys around it), and the text field
+	// only shows the composition in progress. Browsers do: the field's
+	// commits come through a separate channel and would be applied out of
+	// order with keys typed in the same frame.
+	CommitsAsKeys bool
 	// OnQuery is called (from Update) whenever the settings' URL query changed.
 	OnQuery func(query string)
 	// OnReady is called once, after the first frame with data was drawn.
@@ -141,6 +147,21 @@ func (g *Game) Do(f func(a *viz.App)) {
 		g.needDraw = true
 		ebiten.ScheduleFrame()
 	}
+}
+
+// Composition returns the IME text being composed (drawn at the cursor,
+// not yet part of the text), or "".
+func (g *Game) Composition() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, _, ok := g.field.CompositionSelection(); !ok {
+		return ""
+	}
+	all, done := g.field.TextForRendering(), g.field.Text()
+	if len(all) < len(done) || all[:len(done)] != done {
+		return ""
+	}
+	return all[len(done):]
 }
 
 // DrawnVersion is the trace version the last drawn frame showed.
@@ -323,7 +344,7 @@ func (g *Game) handleText() {
 		g.needDraw = true // composition text changed
 	}
 	t := g.field.Text()
-	if len(t) > g.fieldUsed {
+	if len(t) > g.fieldUsed && !g.opt.CommitsAsKeys {
 		a.Insert(t[g.fieldUsed:])
 		g.needDraw = true
 	}
