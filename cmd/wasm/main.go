@@ -58,6 +58,7 @@ func main() {
 	})
 
 	listenPointer(win, presses, game)
+	keys.took = game.TakeKeys
 
 	str := func(f func(a *viz.App) string) js.Func {
 		return js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -212,6 +213,7 @@ func jsString(v js.Value) string {
 type keyQueue struct {
 	mu     sync.Mutex
 	events []ebitenapp.KeyEvent
+	took   func() // applies the queued keys (Game.TakeKeys)
 }
 
 func (q *keyQueue) listen(win js.Value) {
@@ -238,6 +240,9 @@ func (q *keyQueue) listen(win js.Value) {
 		}
 		q.push(ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
 		quiet(e)
+		if q.took != nil {
+			q.took() // apply it now: the next frame only draws
+		}
 		return nil
 	}), true)
 	win.Call("addEventListener", "keyup", js.FuncOf(func(this js.Value, args []js.Value) any {

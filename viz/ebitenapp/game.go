@@ -149,6 +149,25 @@ func (g *Game) Do(f func(a *viz.App)) {
 	}
 }
 
+// TakeKeys applies the queued keys (Options.Keys) at once and asks for a
+// frame. A browser calls it from its key listener, so an edit's recompute
+// runs while the page waits for the next animation frame, which then only
+// draws. IME commits come through the same queue (Options.CommitsAsKeys),
+// so they stay in order with the keys. Before the first layout, or while
+// the help is shown, the keys wait for Update.
+func (g *Game) TakeKeys() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.app.L == nil || g.opt.Keys == nil {
+		return
+	}
+	g.handleKeys()
+	if g.app.Sync() {
+		g.needDraw = true
+	}
+	ebiten.ScheduleFrame()
+}
+
 // Composition returns the IME text being composed (drawn at the cursor,
 // not yet part of the text), or "".
 func (g *Game) Composition() string {
