@@ -372,33 +372,37 @@ func (q *keyQueue) drain() []ebitenapp.KeyEvent {
 func listenPointer(win js.Value, q *viz.PointerQueue, game *ebitenapp.Game) {
 	win.Call("addEventListener", "mousemove", js.FuncOf(func(this js.Value, args []js.Value) any {
 		e := args[0]
-		t := e.Get("target")
-		if !t.Truthy() || t.Get("tagName").String() != "CANVAS" {
+		x, y, ok := canvasPoint(e)
+		if !ok {
 			return nil
 		}
-		r := t.Call("getBoundingClientRect")
-		game.PointerMove(e.Get("clientX").Float()-r.Get("left").Float(), e.Get("clientY").Float()-r.Get("top").Float())
+		game.PointerMove(x, y)
 		e.Call("preventDefault")
 		quiet(e)
 		return nil
 	}), true)
 	win.Call("addEventListener", "pointerdown", js.FuncOf(func(this js.Value, args []js.Value) any {
 		e := args[0]
-		t := e.Get("target")
-		if !t.Truthy() || t.Get("tagName").String() != "CANVAS" {
-			return nil
-		}
+		x, y, ok := canvasPoint(e)
 		b := e.Get("button").Int()
-		if b != 0 && b != 2 {
+		if !ok || b != 0 && b != 2 {
 			return nil
 		}
-		r := t.Call("getBoundingClientRect")
-		x := e.Get("clientX").Float() - r.Get("left").Float()
-		y := e.Get("clientY").Float() - r.Get("top").Float()
 		q.Push(viz.PointerEvent{X: x, Y: y, Button: b})
 		ebiten.ScheduleFrame()
 		return nil
 	}), true)
+}
+
+// canvasPoint is where a mouse or pointer event hit the canvas, in CSS
+// pixels from its top-left corner; ok is false for events on other elements.
+func canvasPoint(e js.Value) (x, y float64, ok bool) {
+	t := e.Get("target")
+	if !t.Truthy() || t.Get("tagName").String() != "CANVAS" {
+		return 0, 0, false
+	}
+	r := t.Call("getBoundingClientRect")
+	return e.Get("clientX").Float() - r.Get("left").Float(), e.Get("clientY").Float() - r.Get("top").Float(), true
 }
 
 // scheduleOnIME asks for a frame on IME composition and text field input:

@@ -50,9 +50,9 @@ func strokeRect(dst *ebiten.Image, r viz.Rect, w float64, c color.Color) {
 
 // drawText draws s with its top-left at (x, y).
 func drawText(dst *ebiten.Image, s string, f *face, x, y float64, c color.Color) {
-	var geom ebiten.GeoM
-	geom.Translate(math.Round(x), math.Round(y))
-	drawTextGeoM(dst, s, f, geom, c)
+	single.reset(f)
+	single.at(s, x, y, c)
+	single.flush(dst)
 }
 
 // fit shortens s with "…" until it is at most w pixels wide.
@@ -255,6 +255,17 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face *face) {
 // start). The field's text is only what was committed through it, with the
 // composition at its end.
 func (g *Game) composition() (string, int, int, bool) {
+	comp, s, e, ok := g.composing()
+	if !ok {
+		return "", 0, 0, false
+	}
+	t, c := g.app.S.Text, min(g.app.Cursor, len(g.app.S.Text))
+	return t[:c] + comp + t[c:], s, e, true
+}
+
+// composing returns the IME text being composed and its selection: what
+// the field renders past its committed text.
+func (g *Game) composing() (string, int, int, bool) {
 	s, e, ok := g.field.CompositionSelection()
 	if !ok {
 		return "", 0, 0, false
@@ -263,8 +274,7 @@ func (g *Game) composition() (string, int, int, bool) {
 	if len(all) < len(done) || all[:len(done)] != done {
 		return "", 0, 0, false
 	}
-	t, c := g.app.S.Text, min(g.app.Cursor, len(g.app.S.Text))
-	return t[:c] + all[len(done):] + t[c:], s, e, true // the composition follows the field's committed text
+	return all[len(done):], s, e, true
 }
 
 // labelFace picks the type for token labels on cells of the given pitch:
@@ -301,9 +311,7 @@ func (g *Game) rowLabels(screen *ebiten.Image, b viz.Band, small *face, th theme
 		if i == a.SelToken {
 			c = th.accent
 		}
-		var geom ebiten.GeoM
-		geom.Translate(math.Round(b.Labels.X+b.Labels.W-4*u-w), math.Round(y))
-		g.labels.add(lab, geom, c)
+		g.labels.at(lab, b.Labels.X+b.Labels.W-4*u-w, y, c)
 	}
 	g.labels.flush(screen)
 }
@@ -386,9 +394,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small *face, th the
 				}
 				s := viz.CellTextDigits(h.At(i, j), digits)
 				w := textAdvance(s, cf)
-				var geom ebiten.GeoM
-				geom.Translate(math.Round(p.Grid.X+(float64(j)+0.5)*p.CellW-w/2), math.Round(p.Grid.Y+(float64(i)+0.5)*p.CellH+off))
-				g.numbers.add(s, geom, viz.TextOn(h.Color(i, j)))
+				g.numbers.at(s, p.Grid.X+(float64(j)+0.5)*p.CellW-w/2, p.Grid.Y+(float64(i)+0.5)*p.CellH+off, viz.TextOn(h.Color(i, j)))
 			}
 		}
 		g.numbers.flush(screen) // the whole panel's numbers in one draw

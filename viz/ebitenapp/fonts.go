@@ -238,13 +238,12 @@ func (b *textBatch) add(s string, geom ebiten.GeoM, c color.Color) {
 			if n > math.MaxUint16-4 {
 				continue // 16k glyphs of one face in one batch: the rest is not drawn
 			}
-			for k, p := range [4][4]float64{
+			for _, p := range [4][4]float64{
 				{x0, y0, float64(g.src.Min.X), float64(g.src.Min.Y)},
 				{x1, y0, float64(g.src.Max.X), float64(g.src.Min.Y)},
 				{x0, y1, float64(g.src.Min.X), float64(g.src.Max.Y)},
 				{x1, y1, float64(g.src.Max.X), float64(g.src.Max.Y)},
 			} {
-				_ = k
 				dx, dy := geom.Apply(p[0], p[1])
 				b.verts[g.page] = append(b.verts[g.page], ebiten.Vertex{
 					DstX: float32(dx), DstY: float32(dy), SrcX: float32(p[2]), SrcY: float32(p[3]),
@@ -258,6 +257,13 @@ func (b *textBatch) add(s string, geom ebiten.GeoM, c color.Color) {
 	}
 }
 
+// at queues s with its top-left at (x, y), rounded to whole pixels.
+func (b *textBatch) at(s string, x, y float64, c color.Color) {
+	var geom ebiten.GeoM
+	geom.Translate(math.Round(x), math.Round(y))
+	b.add(s, geom, c)
+}
+
 // flush draws the queued glyphs onto dst and empties the batch.
 func (b *textBatch) flush(dst *ebiten.Image) {
 	op := &ebiten.DrawTrianglesOptions{ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha, Filter: ebiten.FilterNearest}
@@ -269,13 +275,5 @@ func (b *textBatch) flush(dst *ebiten.Image) {
 	b.reset(b.f)
 }
 
-// single is the batch drawTextGeoM uses for one string at a time.
+// single is the batch drawText uses for one string at a time.
 var single textBatch
-
-// drawTextGeoM draws s with the top-left of its line at the origin of geom
-// (geom may rotate), in colour c.
-func drawTextGeoM(dst *ebiten.Image, s string, f *face, geom ebiten.GeoM, c color.Color) {
-	single.reset(f)
-	single.add(s, geom, c)
-	single.flush(dst)
-}

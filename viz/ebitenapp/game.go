@@ -149,12 +149,12 @@ func (g *Game) Do(f func(a *viz.App)) {
 	}
 }
 
-// TakeKeys applies the queued keys (Options.Keys) at once and asks for a
-// frame. A browser calls it from its key listener, so an edit's recompute
-// runs while the page waits for the next animation frame, which then only
-// draws. IME commits come through the same queue (Options.CommitsAsKeys),
-// so they stay in order with the keys. Before the first layout, or while
-// the help is shown, the keys wait for Update.
+// TakeKeys applies the queued keys (Options.Keys) at once. A browser calls
+// it from its key listener, after queueing the key (which asked for a
+// frame), so an edit's recompute runs while the page waits for the next
+// animation frame, which then only draws. IME commits come through the
+// same queue (Options.CommitsAsKeys), so they stay in order with the keys.
+// Before the first layout the keys wait for Update.
 func (g *Game) TakeKeys() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -165,7 +165,6 @@ func (g *Game) TakeKeys() {
 	if g.app.Sync() {
 		g.needDraw = true
 	}
-	ebiten.ScheduleFrame()
 }
 
 // Composition returns the IME text being composed (drawn at the cursor,
@@ -173,14 +172,8 @@ func (g *Game) TakeKeys() {
 func (g *Game) Composition() string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if _, _, ok := g.field.CompositionSelection(); !ok {
-		return ""
-	}
-	all, done := g.field.TextForRendering(), g.field.Text()
-	if len(all) < len(done) || all[:len(done)] != done {
-		return ""
-	}
-	return all[len(done):]
+	comp, _, _, _ := g.composing()
+	return comp
 }
 
 // DrawnVersion is the trace version the last drawn frame showed.
