@@ -39,6 +39,7 @@ func main() {
 	keys.listen(win)
 	presses := &viz.PointerQueue{}
 	scheduleOnIME(win)
+	drawNow := frameNow(win)
 
 	api := win.Get("Object").New()
 	win.Set("attnviz", api)
@@ -49,6 +50,7 @@ func main() {
 		Pointer:       presses.Drain,
 		PointerMoves:  true,
 		CommitsAsKeys: true,
+		DrawNow:       drawNow,
 		OnQuery:       (&urlKeeper{win: win}).set,
 		OnReady: func() {
 			api.Set("ready", true)
@@ -58,7 +60,7 @@ func main() {
 	})
 
 	listenPointer(win, presses, game)
-	keys.took = game.TakeKeys
+	keys.took, keys.wake = game.TakeKeys, game.RequestFrame
 
 	str := func(f func(a *viz.App) string) js.Func {
 		return js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -213,7 +215,8 @@ func jsString(v js.Value) string {
 type keyQueue struct {
 	mu     sync.Mutex
 	events []ebitenapp.KeyEvent
-	took   func() // applies the queued keys (Game.TakeKeys)
+	took   func() // applies the queued keys and asks for their frame (Game.TakeKeys)
+	wake   func() // asks for the frame whose Update takes the queued keys (Game.RequestFrame)
 }
 
 func (q *keyQueue) listen(win js.Value) {
@@ -238,10 +241,12 @@ func (q *keyQueue) listen(win js.Value) {
 		if typed || (ctrl && (key == "a" || key == "A")) { // Ctrl+A selects the text, not the page
 			e.Call("preventDefault")
 		}
-		q.push(ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
+		q.add(ebitenapp.KeyEvent{Key: key, Shift: e.Get("shiftKey").Bool(), Ctrl: ctrl, Type: typed})
 		quiet(e)
 		if q.took != nil {
-			q.took() // apply it now: the next frame only draws
+			q.took() // apply it now, and draw it before the next animation frame
+		} else {
+			ebiten.ScheduleFrame()
 		}
 		return nil
 	}), true)
@@ -351,10 +356,18 @@ func shortcut(e js.Value, key string) bool {
 // push queues a key and asks for a frame to handle it (frames come only on
 // demand: ebiten.FPSModeVsyncOffMinimum).
 func (q *keyQueue) push(e ebitenapp.KeyEvent) {
+	q.add(e)
+	if q.wake != nil {
+		q.wake()
+		return
+	}
+	ebiten.ScheduleFrame()
+}
+
+func (q *keyQueue) add(e ebitenapp.KeyEvent) {
 	q.mu.Lock()
 	q.events = append(q.events, e)
 	q.mu.Unlock()
-	ebiten.ScheduleFrame()
 }
 
 func (q *keyQueue) drain() []ebitenapp.KeyEvent {
@@ -389,7 +402,7 @@ func listenPointer(win js.Value, q *viz.PointerQueue, game *ebitenapp.Game) {
 			return nil
 		}
 		q.Push(viz.PointerEvent{X: x, Y: y, Button: b})
-		ebiten.ScheduleFrame()
+		game.RequestFrame()
 		return nil
 	}), true)
 }
@@ -403,6 +416,40 @@ func canvasPoint(e js.Value) (x, y float64, ok bool) {
 	}
 	r := t.Call("getBoundingClientRect")
 	return e.Get("clientX").Float() - r.Get("left").Float(), e.Get("clientY").Float() - r.Get("top").Float(), true
+}
+
+// frameNow returns Options.DrawNow for the browser: it has Ebiten draw a
+// frame as soon as the current event listener returns, instead of at the
+// next animation frame. The drawing then happens while the page waits for
+// the display, and the next animation frame only presents it: a key shows
+// up one draw sooner (an animation frame's callback, where Ebiten would
+// update and draw, costs several milliseconds before the frame can go).
+// Ebiten has no call for that, but it answers every input event on its
+// canvas with such a frame (an update and a draw, in FPSModeVsyncOffMinimum);
+// an untrusted wheel event with no delta is one it handles without side
+// effects (attnviz reads no wheel). The event is dispatched from a
+// microtask, after the listener that asked returned and let go of the
+// game's lock; requests before it runs share it.
+func frameNow(win js.Value) func() {
+	pending := false
+	var dispatch js.Func
+	dispatch = js.FuncOf(func(this js.Value, args []js.Value) any {
+		pending = false
+		canvas := win.Get("document").Call("querySelector", "canvas")
+		if !canvas.Truthy() {
+			ebiten.ScheduleFrame()
+			return nil
+		}
+		canvas.Call("dispatchEvent", win.Get("WheelEvent").New("wheel"))
+		return nil
+	})
+	return func() {
+		if pending {
+			return
+		}
+		pending = true
+		win.Call("queueMicrotask", dispatch)
+	}
 }
 
 // scheduleOnIME asks for a frame on IME composition and text field input:

@@ -1,6 +1,7 @@
 package ebitenapp
 
 import (
+	"image"
 	"image/color"
 	"math"
 	"strconv"
@@ -8,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/attnviz/attnviz/viz"
 )
@@ -40,12 +40,68 @@ func (g *Game) theme() theme {
 	return lightTheme
 }
 
-func fillRect(dst *ebiten.Image, r viz.Rect, c color.Color) {
-	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
+// fillRect fills r with c: one quad (vector's path filling costs more per
+// rectangle, and a frame draws a few hundred).
+func fillRect(dst *ebiten.Image, r viz.Rect, c color.RGBA) {
+	rects.reset()
+	rects.add(r)
+	rects.draw(dst, c)
 }
 
-func strokeRect(dst *ebiten.Image, r viz.Rect, w float64, c color.Color) {
-	vector.StrokeRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(w), c, false)
+// strokeRect draws a frame of width w centred on r's edges (as
+// vector.StrokeRect with square corners): four quads in one draw.
+func strokeRect(dst *ebiten.Image, r viz.Rect, w float64, c color.RGBA) {
+	h := w / 2
+	rects.reset()
+	rects.add(viz.Rect{X: r.X - h, Y: r.Y - h, W: r.W + w, H: w})
+	rects.add(viz.Rect{X: r.X - h, Y: r.Y + r.H - h, W: r.W + w, H: w})
+	rects.add(viz.Rect{X: r.X - h, Y: r.Y + h, W: w, H: r.H - w})
+	rects.add(viz.Rect{X: r.X + r.W - h, Y: r.Y + h, W: w, H: r.H - w})
+	rects.draw(dst, c)
+}
+
+// quadBatch draws rectangles of one colour from a white pixel, in one
+// DrawTriangles call; its buffers are reused frame after frame.
+type quadBatch struct {
+	vs []ebiten.Vertex
+	is []uint16
+}
+
+var (
+	rects      quadBatch
+	whitePixel *ebiten.Image // the centre of a 3x3 white image (no filtering bleeds in)
+)
+
+func (q *quadBatch) reset() { q.vs, q.is = q.vs[:0], q.is[:0] }
+
+func (q *quadBatch) add(r viz.Rect) {
+	if r.W <= 0 || r.H <= 0 {
+		return
+	}
+	n := uint16(len(q.vs))
+	x0, y0, x1, y1 := float32(r.X), float32(r.Y), float32(r.X+r.W), float32(r.Y+r.H)
+	for _, p := range [4][2]float32{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {
+		q.vs = append(q.vs, ebiten.Vertex{DstX: p[0], DstY: p[1], SrcX: 1.5, SrcY: 1.5})
+	}
+	q.is = append(q.is, n, n+1, n+2, n+1, n+3, n+2)
+}
+
+func (q *quadBatch) draw(dst *ebiten.Image, c color.RGBA) {
+	if len(q.vs) == 0 {
+		return
+	}
+	if whitePixel == nil {
+		img := ebiten.NewImage(3, 3)
+		img.Fill(color.White)
+		whitePixel = img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
+	}
+	// color.RGBA is premultiplied, as the vertex colours are read here.
+	cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
+	for i := range q.vs {
+		q.vs[i].ColorR, q.vs[i].ColorG, q.vs[i].ColorB, q.vs[i].ColorA = cr, cg, cb, ca
+	}
+	op := &ebiten.DrawTrianglesOptions{ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha}
+	dst.DrawTriangles(q.vs, q.is, whitePixel, op)
 }
 
 // drawText draws s with its top-left at (x, y).
@@ -246,7 +302,8 @@ func (g *Game) drawTextBox(screen *ebiten.Image, face *face) {
 	cx := x + textAdvance(vis, face)
 	drawText(screen, fit(after, face, r.X+inner-cx), face, cx, ty, th.fg)
 	if a.Editing && !a.Help {
-		vector.StrokeLine(screen, float32(cx), float32(ty), float32(cx), float32(ty+l.Line-2*u), float32(math.Max(1, 1.5*u)), th.accent, false)
+		cw := math.Max(1, 1.5*u)
+		fillRect(screen, viz.Rect{X: cx - cw/2, Y: ty, W: cw, H: l.Line - 2*u}, th.accent)
 	}
 }
 

@@ -38,6 +38,15 @@ type Options struct {
 	// commits come through a separate channel and would be applied out of
 	// order with keys typed in the same frame.
 	CommitsAsKeys bool
+	// DrawNow, when set, asks the host for a frame at once rather than at
+	// the next animation frame: the browser calls it for a change made in
+	// an input listener or a JS call, so the frame is drawn while the page
+	// waits for the display, and the next animation frame only presents it
+	// (a key shows one draw sooner). It is called with the game locked and
+	// must not call back into the game before returning (the browser host
+	// queues a microtask). Frames drawn this way come at most one per
+	// earlyFrameGap; changes within it wait for the next animation frame.
+	DrawNow func()
 	// OnQuery is called (from Update) whenever the settings' URL query changed.
 	OnQuery func(query string)
 	// OnReady is called once, after the first frame with data was drawn.
@@ -82,6 +91,7 @@ type Game struct {
 	lastTick     time.Time // the notices' clock: aged up to here
 	wake         waker
 	updateDur    time.Duration // the last Update's time
+	lastDraw     time.Time     // when the last frame that drew ended
 	stats        FrameStats
 }
 
@@ -137,33 +147,63 @@ func (g *Game) FPSMode() ebiten.FPSModeType {
 }
 
 // Do runs f with the app locked, then brings the app up to date, so JS
-// calls see their effect at once (the next frame draws it; a change
-// schedules that frame).
+// calls see their effect at once (a change asks for the frame that draws
+// it).
 func (g *Game) Do(f func(a *viz.App)) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	f(g.app)
 	if g.app.Sync() {
 		g.needDraw = true
-		ebiten.ScheduleFrame()
+		g.requestFrame()
 	}
 }
 
-// TakeKeys applies the queued keys (Options.Keys) at once. A browser calls
-// it from its key listener, after queueing the key (which asked for a
-// frame), so an edit's recompute runs while the page waits for the next
-// animation frame, which then only draws. IME commits come through the
-// same queue (Options.CommitsAsKeys), so they stay in order with the keys.
-// Before the first layout the keys wait for Update.
+// earlyFrameGap: a frame is drawn at once (Options.DrawNow) only when the
+// last one ended at least this long ago, so a burst of changes (keys back
+// to back, a held key, a script) draws at most twice per display frame:
+// once at once, then at the next animation frame.
+const earlyFrameGap = time.Second / 60
+
+// RequestFrame asks for a frame that shows what changed outside Update
+// (queued clicks or text that the next Update takes).
+func (g *Game) RequestFrame() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.requestFrame()
+}
+
+// requestFrame is RequestFrame with the game locked: a frame at once
+// (Options.DrawNow) once the first frame with data was drawn and none was
+// drawn within earlyFrameGap, else at the next animation frame.
+func (g *Game) requestFrame() {
+	if g.opt.DrawNow != nil && g.ready && time.Since(g.lastDraw) >= earlyFrameGap {
+		g.opt.DrawNow()
+		return
+	}
+	ebiten.ScheduleFrame()
+}
+
+// TakeKeys applies the queued keys (Options.Keys) at once and asks for the
+// frame that shows their effect, if any. A browser calls it from its key
+// listener, after queueing the key, so an edit's recompute (and, with
+// Options.DrawNow, its drawing) happens while the page waits for the next
+// animation frame. IME commits come through the same queue
+// (Options.CommitsAsKeys), so they stay in order with the keys. Before the
+// first layout the keys wait for Update.
 func (g *Game) TakeKeys() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.app.L == nil || g.opt.Keys == nil {
+		ebiten.ScheduleFrame()
 		return
 	}
 	g.handleKeys()
 	if g.app.Sync() {
 		g.needDraw = true
+	}
+	if g.needDraw {
+		g.requestFrame()
 	}
 }
 
@@ -403,7 +443,7 @@ func (g *Game) PointerMove(x, y float64) {
 	g.lastMouse = image.Pt(int(x), int(y))
 	if g.app.L != nil && g.app.Hover(x, y) {
 		g.needDraw = true
-		ebiten.ScheduleFrame()
+		g.requestFrame()
 	}
 }
 
@@ -524,6 +564,7 @@ func (g *Game) draw0(screen *ebiten.Image) (firstReady bool) {
 	start := time.Now()
 	g.draw(screen)
 	g.drawnVersion = g.app.Version()
+	g.lastDraw = time.Now()
 	g.stats = FrameStats{UpdateMS: ms(g.updateDur), DrawMS: ms(time.Since(start)), Version: g.drawnVersion}
 	if !g.ready && g.app.Trace != nil {
 		g.ready = true

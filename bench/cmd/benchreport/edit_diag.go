@@ -28,12 +28,24 @@ const frameLogJS = `(() => {
     if (window.__cbs.length > 4000) window.__cbs.splice(0, 2000);
   });
   window.__keyAt = [];
-  window.addEventListener('keydown', (e) => window.__keyAt.push(e.timeStamp), true);
+  window.__draws = [];
+  window.addEventListener('keydown', (e) => { window.__keyAt.push(e.timeStamp); window.__keyIn = performance.now(); }, true);
+  // The app draws a key's frame at once by dispatching a wheel event to
+  // its canvas (cmd/wasm frameNow): time that call.
+  const dispatch = HTMLCanvasElement.prototype.dispatchEvent;
+  HTMLCanvasElement.prototype.dispatchEvent = function (ev) {
+    const t0 = performance.now();
+    const r = dispatch.call(this, ev);
+    window.__draws.push([t0, performance.now()]);
+    return r;
+  };
 })();`
 
 // editDiagSection (-only editdiag) is a diagnostic: for key edits at each
-// size it prints, relative to the keydown, every animation-frame callback
-// (its frame time, start and main-thread duration) until the new version is
+// size it prints, relative to the keydown's timeStamp: when the page's key
+// listener ran, when the frame drawn at once (outside an animation frame,
+// cmd/wasm frameNow) started and ended, every animation-frame callback (its
+// frame time, start and main-thread duration) until the new version is
 // drawn, and the app's Go-side cost of that frame (attnviz.lastFrame()).
 func editDiagSection(o *options, e *env) ([]Row, error) {
 	page0, stop, err := appSite(o)
@@ -71,7 +83,7 @@ func editDiagSection(o *options, e *env) ([]Row, error) {
 				if i%2 == 1 {
 					key = kb.Backspace
 				}
-				v0, err := evalJS[int](b, 5*time.Second, "window.__cbs.length = 0; window.__keyAt.length = 0; attnviz.version()")
+				v0, err := evalJS[int](b, 5*time.Second, "window.__cbs.length = 0; window.__keyAt.length = 0; window.__draws.length = 0; attnviz.version()")
 				if err != nil {
 					return err
 				}
@@ -82,7 +94,7 @@ func editDiagSection(o *options, e *env) ([]Row, error) {
 					return err
 				}
 				time.Sleep(100 * time.Millisecond)
-				out, err := evalJS[string](b, 5*time.Second, `JSON.stringify({key: window.__keyAt.map(k => +(k - window.__keyAt[0]).toFixed(1)), cbs: window.__cbs.map(c => [+(c[0] - window.__keyAt[0]).toFixed(1), +(c[1] - window.__keyAt[0]).toFixed(1), +c[2].toFixed(1)]), go: JSON.parse(attnviz.lastFrame())})`)
+				out, err := evalJS[string](b, 5*time.Second, `JSON.stringify({key: window.__keyAt.map(k => +(k - window.__keyAt[0]).toFixed(1)), cbs: window.__cbs.map(c => [+(c[0] - window.__keyAt[0]).toFixed(1), +(c[1] - window.__keyAt[0]).toFixed(1), +c[2].toFixed(1)]), listener: +(window.__keyIn - window.__keyAt[0]).toFixed(1), early: window.__draws.map(d => [+(d[0] - window.__keyAt[0]).toFixed(1), +(d[1] - window.__keyAt[0]).toFixed(1)]), go: JSON.parse(attnviz.lastFrame())})`)
 				if err != nil {
 					return err
 				}

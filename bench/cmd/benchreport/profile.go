@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,9 +40,14 @@ func profileSection(o *options, e *env) ([]Row, error) {
 	window := 5 * time.Second
 	editing := os.Getenv("BENCH_PROFILE_EDITS") != ""
 	if editing {
-		// A recompute every 100 ms (alternating seeds), T = 64, as in the
-		// edit-to-frame section: where does an edit's time go?
-		if _, err := evalJS[bool](b, 10*time.Second, "attnviz.set('dmodel', '64'); attnviz.set('heads', '8'); attnviz.setText("+fmt.Sprintf("%q", workloadText(64))+"); window.__editN = 0; window.__editTimer = setInterval(() => attnviz.set('seed', String(1 + (window.__editN++ % 2))), 100); true"); err != nil {
+		// An edit every 100 ms (a letter typed, then taken back), T = 64 (or
+		// BENCH_PROFILE_T), as in the edit-to-frame section: where does an
+		// edit's time go?
+		t := 64
+		if n, err := strconv.Atoi(os.Getenv("BENCH_PROFILE_T")); err == nil && n > 0 {
+			t = n
+		}
+		if _, err := evalJS[bool](b, 10*time.Second, "attnviz.set('dmodel', '64'); attnviz.set('heads', '8'); attnviz.setText("+fmt.Sprintf("%q", workloadText(t))+"); window.__editN = 0; window.__editText = attnviz.getText(); window.__editTimer = setInterval(() => attnviz.setText(window.__editText + (window.__editN++ % 2 ? '' : 'x')), 100); true"); err != nil {
 			return nil, err
 		}
 		time.Sleep(time.Second)
@@ -120,6 +126,7 @@ func profileSection(o *options, e *env) ([]Row, error) {
 		lines = append(lines, fmt.Sprintf("%.1f ms %s", float64(f.hits)*perHit, f.name))
 	}
 	fmt.Fprintf(os.Stderr, "main-thread profile (editing: %v) over %.0f ms (%d samples):\n  %s\n", editing, wall, total, strings.Join(lines, "\n  "))
+	fmt.Fprintf(os.Stderr, "inclusive (self and callees):\n  %s\n", strings.Join(inclusiveTop(prof, perHit, 150), "\n  "))
 	idle := float64(self["(idle)"]) * perHit
 	what := "idle main-thread profile (diagnostic)"
 	if editing {
@@ -130,3 +137,53 @@ func profileSection(o *options, e *env) ([]Row, error) {
 }
 
 func workloadText(t int) string { return workload.Text(t) }
+
+// inclusiveTop lists the n functions with the most time in themselves and
+// their callees (a function counted once per sample, even when recursive).
+func inclusiveTop(prof *profiler.Profile, perHit float64, n int) []string {
+	byID := map[int64]*profiler.ProfileNode{}
+	for _, nd := range prof.Nodes {
+		byID[nd.ID] = nd
+	}
+	incl := map[string]int64{}
+	var walk func(nd *profiler.ProfileNode, onStack map[string]bool) int64
+	walk = func(nd *profiler.ProfileNode, onStack map[string]bool) int64 {
+		name := nd.CallFrame.FunctionName
+		if name == "" {
+			name = "(anonymous " + filepath.Base(nd.CallFrame.URL) + ")"
+		}
+		hits := nd.HitCount
+		fresh := !onStack[name]
+		onStack[name] = true
+		for _, c := range nd.Children {
+			if ch := byID[c]; ch != nil {
+				hits += walk(ch, onStack)
+			}
+		}
+		if fresh {
+			delete(onStack, name)
+			incl[name] += hits
+		}
+		return hits
+	}
+	if len(prof.Nodes) > 0 {
+		walk(prof.Nodes[0], map[string]bool{})
+	}
+	type fn struct {
+		name string
+		hits int64
+	}
+	var fns []fn
+	for k, v := range incl {
+		fns = append(fns, fn{k, v})
+	}
+	sort.Slice(fns, func(i, j int) bool { return fns[i].hits > fns[j].hits })
+	var out []string
+	for i, f := range fns {
+		if i == n {
+			break
+		}
+		out = append(out, fmt.Sprintf("%.1f ms %s", float64(f.hits)*perHit, f.name))
+	}
+	return out
+}
