@@ -109,24 +109,9 @@ func profileSection(o *options, e *env) ([]Row, error) {
 	}
 	wall := (prof.EndTime - prof.StartTime) / 1e3 // ms
 	perHit := wall / float64(max(total, 1))
-	type fn struct {
-		name string
-		hits int64
-	}
-	var fns []fn
-	for k, v := range self {
-		fns = append(fns, fn{k, v})
-	}
-	sort.Slice(fns, func(i, j int) bool { return fns[i].hits > fns[j].hits })
-	var lines []string
-	for i, f := range fns {
-		if i == 20 {
-			break
-		}
-		lines = append(lines, fmt.Sprintf("%.1f ms %s", float64(f.hits)*perHit, f.name))
-	}
+	lines := topTimes(self, perHit, 20)
 	fmt.Fprintf(os.Stderr, "main-thread profile (editing: %v) over %.0f ms (%d samples):\n  %s\n", editing, wall, total, strings.Join(lines, "\n  "))
-	fmt.Fprintf(os.Stderr, "inclusive (self and callees):\n  %s\n", strings.Join(inclusiveTop(prof, perHit, 150), "\n  "))
+	fmt.Fprintf(os.Stderr, "inclusive (self and callees):\n  %s\n", strings.Join(inclusiveTop(prof, perHit, 60), "\n  "))
 	idle := float64(self["(idle)"]) * perHit
 	what := "idle main-thread profile (diagnostic)"
 	if editing {
@@ -169,21 +154,19 @@ func inclusiveTop(prof *profiler.Profile, perHit float64, n int) []string {
 	if len(prof.Nodes) > 0 {
 		walk(prof.Nodes[0], map[string]bool{})
 	}
-	type fn struct {
-		name string
-		hits int64
+	return topTimes(incl, perHit, n)
+}
+
+// topTimes lists the n names with the most samples, as "12.3 ms name".
+func topTimes(hits map[string]int64, perHit float64, n int) []string {
+	names := make([]string, 0, len(hits))
+	for k := range hits {
+		names = append(names, k)
 	}
-	var fns []fn
-	for k, v := range incl {
-		fns = append(fns, fn{k, v})
-	}
-	sort.Slice(fns, func(i, j int) bool { return fns[i].hits > fns[j].hits })
+	sort.Slice(names, func(i, j int) bool { return hits[names[i]] > hits[names[j]] })
 	var out []string
-	for i, f := range fns {
-		if i == n {
-			break
-		}
-		out = append(out, fmt.Sprintf("%.1f ms %s", float64(f.hits)*perHit, f.name))
+	for _, name := range names[:min(n, len(names))] {
+		out = append(out, fmt.Sprintf("%.1f ms %s", float64(hits[name])*perHit, name))
 	}
 	return out
 }
