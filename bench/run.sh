@@ -3,7 +3,7 @@
 #
 #   bash bench/run.sh            full report: prints the table, writes bench/report.md (about 8 minutes)
 #   bash bench/run.sh --smoke    every section on tiny sizes and short times, report in $TMPDIR (under 2 minutes)
-#   bash bench/run.sh -only core,size   some sections only (core, wasm, edit, idle, size, memory; profile = diagnostic)
+#   bash bench/run.sh -only core,size   some sections only (core, wasm, edit, idle, size, memory; diagnostics: profile, fps, editdiag, trace, warm)
 #
 # Installs what it needs on Debian when missing: python3-torch and libopenblas0-pthread (the PyTorch
 # reference, with OpenBLAS as the system BLAS), chromium, xvfb/xauth and the X11/GL headers (desktop build).

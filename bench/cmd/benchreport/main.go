@@ -56,7 +56,7 @@ func main() {
 	flag.BoolVar(&o.smoke, "smoke", false, "tiny sizes and short times: checks the harness, figures mean nothing")
 	flag.StringVar(&o.out, "out", "", "where to write the report, relative to the repository root (default bench/report.md; with -smoke, a file in the temporary folder)")
 	flag.IntVar(&o.threads, "threads", 1, "threads for both attnviz (GOMAXPROCS) and PyTorch")
-	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (core,wasm,edit,idle,size,memory); empty = all")
+	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (core,wasm,edit,idle,size,memory; diagnostics: profile,fps,editdiag,trace,warm); empty = all but the diagnostics")
 	mode := flag.String("mode", "", "internal: run one measurement in this process and print JSON (memory)")
 	edits := flag.Int("edits", 0, "internal: edits for -mode memory")
 	flag.Parse()
@@ -92,19 +92,23 @@ func run(o options) error {
 			want[s] = true
 		}
 	}
+	// A diagnostic section runs only when -only names it.
 	sections := []struct {
-		name string
-		run  func(*options, *env) ([]Row, error)
+		name       string
+		run        func(*options, *env) ([]Row, error)
+		diagnostic bool
 	}{
-		{"core", coreSection},
-		{"wasm", wasmSection},
-		{"edit", editSection},
-		{"idle", idleSection},
-		{"size", sizeSection},
-		{"memory", memorySection},
-		{"profile", profileSection},   // diagnostic: only with -only profile
-		{"fps", fpsSection},           // diagnostic: only with -only fps
-		{"editdiag", editDiagSection}, // diagnostic: only with -only editdiag
+		{"core", coreSection, false},
+		{"wasm", wasmSection, false},
+		{"edit", editSection, false},
+		{"idle", idleSection, false},
+		{"size", sizeSection, false},
+		{"memory", memorySection, false},
+		{"profile", profileSection, true},   // CPU profile of an edit in the browser
+		{"fps", fpsSection, true},           // animation frames per second
+		{"editdiag", editDiagSection, true}, // one edit's timeline
+		{"trace", traceSection, true},       // a Chromium trace of 8 keys
+		{"warm", warmSection, true},         // does wasm code get faster as it runs
 	}
 	e := &env{}
 	load0 := loadAvg()
@@ -112,7 +116,7 @@ func run(o options) error {
 	var failures []string
 	start := time.Now()
 	for _, s := range sections {
-		if len(want) > 0 && !want[s.name] || len(want) == 0 && (s.name == "profile" || s.name == "fps" || s.name == "editdiag") {
+		if len(want) > 0 && !want[s.name] || len(want) == 0 && s.diagnostic {
 			continue
 		}
 		t0 := time.Now()
