@@ -63,13 +63,13 @@ func main() {
 
 // run runs the game; a panic inside Ebiten (no usable GPU, a driver
 // refusing the window) becomes one line instead of a stack trace.
-func run(game ebiten.Game) (err error) {
+func run(game *ebitenapp.Game) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the window could not run: %v", r)
 		}
 	}()
-	return ebiten.RunGame(game)
+	return game.RunGame()
 }
 
 func writePNG(path string, img image.Image) error {

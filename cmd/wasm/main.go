@@ -122,7 +122,7 @@ func main() {
 
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetFPSMode(game.FPSMode()) // frames only on input and changes: an idle page costs nothing
-	if err := ebiten.RunGame(game); err != nil {
+	if err := game.RunGame(); err != nil {
 		win.Get("console").Call("error", "attnviz: "+err.Error())
 		if f := win.Get("attnvizFailed"); f.Type() == js.TypeFunction {
 			f.Invoke(err.Error())
