@@ -440,7 +440,7 @@ func (g *Game) drawPanel(screen *ebiten.Image, p *viz.Panel, small *face, th the
 	fh := math.Round(math.Min(a.L.Small, p.CellH*0.36))
 	if fh >= 9*g.scale && p.CellH >= 22*g.scale && p.CellW >= 20*g.scale && h.Kind != viz.MaskMap && p.Rows*p.Cols <= 4096 {
 		cf := g.fonts.face(fh)
-		off := math.Max(3*u, p.CellH*0.08)
+		off := numberOffset(p.CellH, u, ascent(cf), g.scale)
 		room := p.CellW - 4*g.scale
 		digits := viz.CellDigits(h, func(s string) bool { return textAdvance(s, cf) <= room })
 		g.numbers.reset(cf)
@@ -658,4 +658,13 @@ func (g *Game) drawHelp(screen *ebiten.Image, face *face, th theme) {
 		}
 		drawText(screen, fit(s, face, w-40*u), face, r.X+20*u, r.Y+15*u+float64(i)*l.Line, c)
 	}
+}
+
+// numberOffset is how far below a cell's centre its number's line starts:
+// below the centre, whose pixel keeps the colormap's colour, and with the
+// baseline at least one device pixel (scale) above the cell's bottom edge
+// (a fixed offset pushed the digits out of small cells in presentation
+// mode). u is the layout unit; ascent is the number face's.
+func numberOffset(cellH, u, ascent, scale float64) float64 {
+	return math.Min(math.Max(3*u, cellH*0.08), cellH/2-ascent-scale)
 }
