@@ -1,6 +1,9 @@
 package viz
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Key handles one key press, named as in the DOM's KeyboardEvent.key
 // ("a", "A", "?", "Backspace", "ArrowLeft", "F1", ...). While Editing,
@@ -117,7 +120,45 @@ func HelpLines() []string {
 		"  v presentation mode (F2)   f full screen (F11)   ? this help (F1)   Esc closes it",
 		"Buttons at the top do the same; right-click a button steps backwards.",
 		"Colours: weights light (0) → dark blue (1); signed values blue (−) · white (0) · red (+). Hatched = blocked by the mask.",
+		"The model is random, not trained: the embeddings and W_q, W_k, W_v, W_o come from the seed (r changes it), so the patterns show how attention computes, not what a trained model has learned.",
+		"Try this:",
+		"  Word order: set positional encoding to none (p) and swap two words: every weight moves with its tokens and nothing else changes. Without positions, attention cannot see order.",
+		"  Generation (GPT-style): causal mask (m): each token sees only itself and the tokens before it; the last row is the one that predicts the next token.",
+		"  Classification with padding: add <pad> tokens at the end and pick the padding mask: no query attends to a pad, so the real tokens' weights and outputs stay exactly the same.",
+		"  Scaling: turn ÷√d_k off (s) with a large d_model (d): scores grow with d_k and the softmax rows turn almost one-hot. Temperature (t/T) flattens or sharpens every row.",
+		"  Heads: every head has its own slice of W_q, W_k, W_v, so the same sentence gets a different pattern in each head.",
 	}
+}
+
+// WrapLine breaks s into lines no wider than width (as measure measures
+// text) at spaces; continuation lines start with the line's own indent
+// plus two spaces. A word wider than width gets a line of its own.
+func WrapLine(s string, width float64, measure func(string) float64) []string {
+	if measure(s) <= width {
+		return []string{s}
+	}
+	body := strings.TrimLeft(s, " ")
+	indent := s[:len(s)-len(body)]
+	var out []string
+	cur := ""
+	prefix := func() string {
+		if len(out) == 0 {
+			return indent
+		}
+		return indent + "  "
+	}
+	for _, w := range strings.Fields(body) {
+		switch {
+		case cur == "":
+			cur = w
+		case measure(prefix()+cur+" "+w) <= width:
+			cur += " " + w
+		default:
+			out = append(out, prefix()+cur)
+			cur = w
+		}
+	}
+	return append(out, prefix()+cur)
 }
 
 // ShortcutModifier reports whether a key pressed with these modifiers (as

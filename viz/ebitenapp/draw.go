@@ -637,26 +637,46 @@ func (g *Game) drawStatus(screen *ebiten.Image, face, small *face, th theme) {
 	}
 }
 
-func (g *Game) drawHelp(screen *ebiten.Image, face *face, th theme) {
+func (g *Game) drawHelp(screen *ebiten.Image, mainFace *face, th theme) {
 	l := g.app.L
 	u := l.U
-	lines := viz.HelpLines()
+	// Lines wrap to the window; when they do not fit its height in the
+	// main font, the small one is used.
+	maxW := l.W - 60*u
+	var lines []string
+	var first int // how many lines the title became
+	lineH := l.Line
+	hf := mainFace // the face the help is drawn in
+	for _, f := range []*face{mainFace, g.fonts.face(l.Small)} {
+		lines, first = nil, 0
+		for i, s := range viz.HelpLines() {
+			lines = append(lines, viz.WrapLine(s, maxW, func(s string) float64 { return textAdvance(s, f) })...)
+			if i == 0 {
+				first = len(lines)
+			}
+		}
+		hf = f
+		if float64(len(lines))*lineH+30*u <= l.H-20*u {
+			break
+		}
+		lineH = math.Round(l.Small * 1.45)
+	}
 	w := 0.0
 	for _, s := range lines {
-		w = math.Max(w, textAdvance(s, face))
+		w = math.Max(w, textAdvance(s, hf))
 	}
 	w = math.Min(w+40*u, l.W-20*u)
-	h := math.Min(float64(len(lines))*l.Line+30*u, l.H-20*u)
+	h := math.Min(float64(len(lines))*lineH+30*u, l.H-20*u)
 	r := viz.Rect{X: (l.W - w) / 2, Y: (l.H - h) / 2, W: w, H: h}
 	fillRect(screen, viz.Rect{X: 0, Y: 0, W: l.W, H: l.H}, color.RGBA{0, 0, 0, 0x80})
 	fillRect(screen, r, th.panelBg)
 	strokeRect(screen, r, 2*u, th.accent)
 	for i, s := range lines {
 		c := th.fg
-		if i == 0 {
+		if i < first || s == "Try this:" {
 			c = th.accent
 		}
-		drawText(screen, fit(s, face, w-40*u), face, r.X+20*u, r.Y+15*u+float64(i)*l.Line, c)
+		drawText(screen, fit(s, hf, w-40*u), hf, r.X+20*u, r.Y+15*u+float64(i)*lineH, c)
 	}
 }
 
