@@ -71,12 +71,16 @@ func Learned(t, d int, seed int64) (*mat.Dense, error) {
 	return pe, nil
 }
 
+// checkPESize refuses a table of T x d_model with T < 0, d_model outside
+// 1..MaxWidth, or more than MaxCells cells. T itself is not held to
+// MaxTokens: a table of positions is one row per position (PyTorch's
+// tutorial builds 5000), not a T x T attention.
 func checkPESize(t, d int) error {
-	if t < 0 || t > MaxTokens {
-		return inputErr("positions", "expected 0..%d, got %d", MaxTokens, t)
-	}
 	if d < 1 || d > MaxWidth {
 		return inputErr("d_model", "expected 1..%d, got %d", MaxWidth, d)
+	}
+	if t < 0 || t > MaxCells/d {
+		return inputErr("positions", "expected 0..%d positions (T·d_model at most %d cells) for d_model = %d, got %d", MaxCells/d, MaxCells, d, t)
 	}
 	return nil
 }

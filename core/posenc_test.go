@@ -29,6 +29,9 @@ func TestSinusoidal(t *testing.T) {
 		}},
 		{"d = 1 is one sine", 4, 1, func(p float64) []float64 { return []float64{sin(p)} }},
 		{"d = 2", 3, 2, func(p float64) []float64 { return []float64{sin(p), cos(p)} }},
+		{"more positions than MaxTokens", 2001, 4, func(p float64) []float64 {
+			return []float64{sin(p), cos(p), sin(p / 100), cos(p / 100)}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,7 +58,11 @@ func TestPositionalEncodingSizes(t *testing.T) {
 		{"sinusoidal zero positions", core.Sinusoidal, 0, 4, ""},
 		{"learned zero positions", learned1, 0, 4, ""},
 		{"sinusoidal negative positions", core.Sinusoidal, -1, 4, "positions"},
-		{"learned too many positions", learned1, core.MaxTokens + 1, 4, "positions"},
+		{"sinusoidal past MaxTokens", core.Sinusoidal, 5000, 16, ""},
+		{"learned past MaxTokens", learned1, 2000, 4, ""},
+		{"sinusoidal at the cell limit", core.Sinusoidal, core.MaxCells / core.MaxWidth, core.MaxWidth, ""},
+		{"sinusoidal over the cell limit", core.Sinusoidal, core.MaxCells/core.MaxWidth + 1, core.MaxWidth, "positions"},
+		{"learned over the cell limit", learned1, core.MaxCells/4 + 1, 4, "positions"},
 		{"sinusoidal zero width", core.Sinusoidal, 3, 0, "d_model"},
 		{"learned too wide", learned1, 3, core.MaxWidth + 1, "d_model"},
 	} {

@@ -254,11 +254,8 @@ func runPE(o *object) (any, error) {
 		if positions, err = o.vector("positions"); err != nil {
 			return nil, err
 		}
-		if len(positions) > core.MaxTokens {
-			return nil, fieldErr("positions", "%d positions is more than the limit of %d", len(positions), core.MaxTokens)
-		}
-		t = len(positions)
-	} else if t, err = o.integer("positions", 0, core.MaxTokens); err != nil {
+		t = len(positions) // core refuses more than MaxCells/d_model positions
+	} else if t, err = o.integer("positions", 0, core.MaxCells); err != nil {
 		return nil, err
 	}
 	if !o.has("d_model") {

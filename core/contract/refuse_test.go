@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -113,7 +114,9 @@ func TestRefusals(t *testing.T) {
 		{"scale over the limit", sdpa(`,"scale":1e7`), "scale", "scale"},
 		{"mha scale 0 (would silently mean the default)", mha(`,"scale":0`), "scale", "non-zero"},
 		{"scores overflow", `{"op":"sdpa","q":[[1e300]],"k":[[1e300]],"v":[[1]]}`, "q", "overflow"},
-		{"pe too many positions", `{"op":"pe","positions":` + fmt.Sprint(core.MaxTokens+1) + `,"d_model":4}`, "positions", ".."},
+		{"pe too many positions for d_model", `{"op":"pe","positions":` + fmt.Sprint(core.MaxCells/4+1) + `,"d_model":4}`, "positions", ".."},
+		{"pe more positions than cells", `{"op":"pe","positions":` + fmt.Sprint(core.MaxCells+1) + `,"d_model":1}`, "positions", ".."},
+		{"pe positions array too long for d_model", `{"op":"pe","positions":[` + strings.TrimSuffix(strings.Repeat("0,", core.MaxCells/core.MaxWidth+1), ",") + `],"d_model":` + fmt.Sprint(core.MaxWidth) + `}`, "positions", ".."},
 		{"pe d_model zero", `{"op":"pe","positions":3,"d_model":0}`, "d_model", ".."},
 		{"pe d_model too wide", `{"op":"pe","positions":3,"d_model":` + fmt.Sprint(core.MaxWidth+1) + `}`, "d_model", ".."},
 		{"pe unknown kind", `{"op":"pe","kind":"rotary","positions":3,"d_model":4}`, "kind", "sinusoidal"},
@@ -187,6 +190,31 @@ func TestZeroPositions(t *testing.T) {
 		got := mustRun(t, `{"op":"pe","kind":"`+kind+`","positions":0,"d_model":4}`)
 		if got != `{"op":"pe","pe":[]}` {
 			t.Errorf("%s: got %s, want an empty pe", kind, got)
+		}
+	}
+}
+
+// A positional table may have more rows than an attention's T limit
+// (MaxTokens): PE[p] for p = 0..1999, counted or listed.
+func TestManyPositions(t *testing.T) {
+	list := make([]string, 2000)
+	for p := range list {
+		list[p] = fmt.Sprint(p)
+	}
+	for _, positions := range []string{"2000", "[" + strings.Join(list, ",") + "]"} {
+		var got struct{ PE [][]float64 }
+		if err := json.Unmarshal([]byte(mustRun(t, `{"op":"pe","kind":"sinusoidal","positions":`+positions+`,"d_model":3}`)), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.PE) != 2000 {
+			t.Fatalf("positions %.20s: %d rows, want 2000", positions, len(got.PE))
+		}
+		// d = 3: sin(p), cos(p), sin(p / 10000^(2/3)), worked out for p = 1999.
+		want := []float64{math.Sin(1999), math.Cos(1999), math.Sin(1999 / math.Pow(10000, 2.0/3))}
+		for j, w := range want {
+			if math.Abs(got.PE[1999][j]-w) > 1e-12 {
+				t.Errorf("positions %.20s: PE[1999][%d] = %v, want %v", positions, j, got.PE[1999][j], w)
+			}
 		}
 	}
 }
