@@ -49,6 +49,7 @@ func settings(t *testing.T) (uint64, int) {
 // case file that "attnviz trace FILE" replays.
 func TestContractAgreesWithTorch(t *testing.T) {
 	seed, n := settings(t)
+	removeOldFailures(t)
 	cases := Generate(seed, n)
 	exps, torchVersion, err := Reference("contract_ref.py", cases)
 	if err != nil {
@@ -248,11 +249,7 @@ func checkReplay(t *testing.T, cases []Case) {
 // <repo>/artifacts/contractref) and returns its path.
 func writeCase(t *testing.T, c Case, exp Expectation) string {
 	t.Helper()
-	dir := os.Getenv("ATTNVIZ_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "artifacts")
-	}
-	dir = filepath.Join(dir, "contractref")
+	dir := failedCasesDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -268,6 +265,26 @@ func writeCase(t *testing.T, c Case, exp Expectation) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// failedCasesDir is where failing cases are written.
+func failedCasesDir() string {
+	dir := os.Getenv("ATTNVIZ_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "artifacts")
+	}
+	return filepath.Join(dir, "contractref")
+}
+
+// removeOldFailures deletes the case files an earlier run left, so that
+// every file there is from the last run.
+func removeOldFailures(t *testing.T) {
+	old, _ := filepath.Glob(filepath.Join(failedCasesDir(), "*.json"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 var cli struct {
