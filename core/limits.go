@@ -7,7 +7,7 @@ import "fmt"
 const (
 	MaxTokens   = 1024    // T, T_q or T_k
 	MaxWidth    = 1024    // d_model, d_k or d_v
-	MaxHeads    = 64      // H
+	MaxHeads    = 1024    // H (H divides d_model, so H <= MaxWidth; H·T·T is held to MaxCells)
 	MaxCells    = 1 << 22 // H·T_q·T_k: score, weight and mask cells kept in a trace
 	MaxAbsScale = 1e6     // |scale| for scaled dot-product attention
 )

@@ -191,3 +191,35 @@ func TestMultiHeadAttentionRefuses(t *testing.T) {
 		})
 	}
 }
+
+// H may be as large as d_model (d_k = 1), beyond what the visualizer shows:
+// each head then attends with one number per token, and the concatenation
+// still rebuilds Q·W's columns head by head.
+func TestMultiHeadAttentionOneColumnPerHead(t *testing.T) {
+	for _, d := range []int{65, 128, 256} {
+		w := &core.MHAWeights{Heads: d, Wq: eyeN(d), Wk: eyeN(d), Wv: eyeN(d), Wo: eyeN(d)}
+		x := mat.NewDense(3, d, nil)
+		for i := 0; i < 3; i++ {
+			for j := 0; j < d; j++ {
+				x.Set(i, j, float64((i+1)*(j%7)-5))
+			}
+		}
+		tr, err := core.MultiHeadAttention(x, w, core.Mask{})
+		if err != nil {
+			t.Fatalf("d_model = H = %d: %v", d, err)
+		}
+		if len(tr.Heads) != d {
+			t.Fatalf("d_model = H = %d: %d heads in the trace", d, len(tr.Heads))
+		}
+		for h, head := range tr.Heads {
+			if r, c := head.Output.Dims(); r != 3 || c != 1 {
+				t.Fatalf("head %d output is %dx%d, want 3x1", h, r, c)
+			}
+			for i := 0; i < 3; i++ {
+				if got, want := tr.Concat.At(i, h), head.Output.At(i, 0); got != want {
+					t.Fatalf("concat[%d][%d] = %g, head %d output = %g", i, h, got, h, want)
+				}
+			}
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/attnviz/attnviz/core"
 	"github.com/attnviz/attnviz/core/pipeline"
 	"github.com/attnviz/attnviz/core/tokenize"
 )
@@ -33,6 +32,10 @@ type Settings struct {
 // from 1 ("head 1 of 4"), links, the JS API and the desktop flags count from
 // 0 (head=0), as the contract fixes.
 const HeadNumbering = `head=0 in links and the API is "head 1" in the window`
+
+// MaxHeads is the most heads the visualizer shows (each gets a panel in the
+// head grid); the core computes up to core.MaxHeads.
+const MaxHeads = 64
 
 // DefaultText is the sentence a fresh page shows.
 const DefaultText = "the cat sat on the mat"
@@ -124,7 +127,7 @@ func (s *Settings) Set(name, value string) (note string, err error) {
 			n.Heads = h
 		}
 	case "heads":
-		h, err := parseInt(name, v, 1, core.MaxHeads)
+		h, err := parseInt(name, v, 1, MaxHeads)
 		if err != nil {
 			return "", err
 		}
@@ -208,7 +211,7 @@ func (s *Settings) Set(name, value string) (note string, err error) {
 // fitHeads returns the largest head count <= want that makes a valid config
 // with s's other settings, or 0.
 func fitHeads(s Settings, want int) int {
-	for h := min(want, core.MaxHeads); h >= 1; h-- {
+	for h := min(want, MaxHeads); h >= 1; h-- {
 		s.Heads = h
 		if s.Config().Validate() == nil {
 			return h

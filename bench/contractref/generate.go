@@ -337,12 +337,12 @@ func (g *gen) mha() Case {
 	case p < 0.1:
 		d, t = pick(g, 16, 24, 32, 48), g.between(8, 33)
 		c.tag("large-shape")
-	case p < 0.13: // up to MaxHeads heads
+	case p < 0.13: // many heads, up to H = d_model = 128 (d_k = 1)
 		d, t = pick(g, 64, 128), g.between(2, 20)
 		c.tag("large-shape")
 	}
 	var divisors []int
-	for h := 1; h <= min(d, core.MaxHeads); h++ { // more heads are refused (a limit, not the README's)
+	for h := 1; h <= min(d, core.MaxHeads); h++ {
 		if d%h == 0 {
 			divisors = append(divisors, h)
 		}
