@@ -5,11 +5,10 @@ import "fmt"
 // Limits on sizes. Anything larger is refused with an error instead of
 // stalling or exhausting memory (a browser tab has far less than a laptop).
 const (
-	MaxTokens   = 1024    // T, T_q or T_k
-	MaxWidth    = 1024    // d_model, d_k or d_v
-	MaxHeads    = 1024    // H (H divides d_model, so H <= MaxWidth; H·T·T is held to MaxCells)
-	MaxCells    = 1 << 22 // H·T_q·T_k: score, weight and mask cells kept in a trace
-	MaxAbsScale = 1e6     // |scale| for scaled dot-product attention
+	MaxTokens = 1024    // T, T_q or T_k
+	MaxWidth  = 1024    // d_model, d_k or d_v
+	MaxHeads  = 1024    // H (H divides d_model, so H <= MaxWidth; H·T·T is held to MaxCells)
+	MaxCells  = 1 << 22 // H·T_q·T_k: score, weight and mask cells kept in a trace
 )
 
 // InputError is an error about one named input field. Front ends print it as

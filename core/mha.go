@@ -122,8 +122,8 @@ func MultiHeadAttentionInto(reuse *MHATrace, x *mat.Dense, w *MHAWeights, mask M
 	if scale == 0 {
 		scale = DefaultScale(w.HeadWidth())
 	}
-	if math.IsNaN(scale) || math.IsInf(scale, 0) || math.Abs(scale) > MaxAbsScale {
-		return nil, inputErr("scale", "expected a finite number with |scale| <= %g, got %g", MaxAbsScale, scale)
+	if math.IsNaN(scale) || math.IsInf(scale, 0) {
+		return nil, inputErr("scale", "expected a finite number, got %g", scale)
 	}
 	t, d := x.Dims()
 	switch {

@@ -265,7 +265,7 @@ func (g *gen) sdpa() Case {
 	default:
 		qk = g.styleFor()
 		if g.chance(0.55) {
-			in["scale"] = pick(g, 1.0, 0.5, -0.5, 0.0, 1e-3, 1e-9, 10.0, 100.0, 1e4, 1e6, g.r.Float64()*6-3)
+			in["scale"] = pick(g, 1.0, 0.5, -0.5, 0.0, 1e-3, 1e-9, 10.0, 100.0, 1e4, 1e6, 1e8, -1e12, g.r.Float64()*6-3)
 		}
 		if qk.zero > 0 {
 			c.tag("zeros")

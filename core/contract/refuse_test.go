@@ -111,7 +111,7 @@ func TestRefusals(t *testing.T) {
 		// sizes over the limits
 		{"q too many rows", `{"op":"sdpa","q":` + rows(core.MaxTokens+1, 1) + `,"k":[[1]],"v":[[1]]}`, "q", "limit"},
 		{"q too many columns", `{"op":"sdpa","q":` + rows(1, core.MaxWidth+1) + `,"k":[[1]],"v":[[1]]}`, "q", "limit"},
-		{"scale over the limit", sdpa(`,"scale":1e7`), "scale", "scale"},
+		{"scale overflows float64", sdpa(`,"scale":1e309`), "scale", "number"},
 		{"mha scale 0 (would silently mean the default)", mha(`,"scale":0`), "scale", "non-zero"},
 		{"scores overflow", `{"op":"sdpa","q":[[1e300]],"k":[[1e300]],"v":[[1]]}`, "q", "overflow"},
 		{"pe too many positions for d_model", `{"op":"pe","positions":` + fmt.Sprint(core.MaxCells/4+1) + `,"d_model":4}`, "positions", ".."},
