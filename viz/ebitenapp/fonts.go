@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"golang.org/x/image/font"
@@ -24,6 +25,10 @@ type fonts struct {
 	kerns   bool // the font has a kern table (the Go fonts have none)
 	faces   map[float64]*face
 	measure *face // a 100 px face for widths at any size
+	// fallback draws the characters the font lacks (the browser's fonts);
+	// nil: they are drawn as the font's missing glyph.
+	fallback FallbackGlyphFunc
+	buf      sfnt.Buffer // goHas's scratch
 }
 
 // Face sizes are whole pixels in [minFacePx, maxFacePx], so the set of
@@ -57,15 +62,22 @@ func (fs *fonts) face(px float64) *face {
 		panic("attnviz: font face: " + err.Error())
 	}
 	m := xf.Metrics()
-	f := &face{xf: xf, ascent: fixedToFloat(m.Ascent), kerns: fs.kerns, adv: map[rune]fixed.Int26_6{}, kern: map[[2]rune]fixed.Int26_6{}, glyphs: map[rune]*glyph{}}
+	f := &face{xf: xf, fonts: fs, px: px, ascent: fixedToFloat(m.Ascent), kerns: fs.kerns, adv: map[rune]fixed.Int26_6{}, kern: map[[2]rune]fixed.Int26_6{}, glyphs: map[rune]*glyph{}, fb: map[rune]*fallbackGlyph{}}
 	fs.faces[px] = f
 	return f
 }
 
-// HasGlyph reports whether the font has a glyph for r.
+// HasGlyph reports whether r is drawn: the font has a glyph for it, or the
+// fallback draws it.
 func (fs *fonts) HasGlyph(r rune) bool {
 	var b sfnt.Buffer
 	i, err := fs.ttf.GlyphIndex(&b, r)
+	return err == nil && i != 0 || fs.measure.fallbackFor(r) != nil
+}
+
+// goHas reports whether the Go font has a glyph for r.
+func (fs *fonts) goHas(r rune) bool {
+	i, err := fs.ttf.GlyphIndex(&fs.buf, r)
 	return err == nil && i != 0
 }
 
@@ -78,11 +90,14 @@ func (fs *fonts) Measure(s string) float64 {
 // and glyph masks packed into atlas pages (white, alpha = coverage).
 type face struct {
 	xf     font.Face
+	fonts  *fonts  // for the fallback glyphs
+	px     float64 // the size in pixels
 	ascent float64 // top of the line to the baseline, in pixels
 	kerns  bool    // false: every kerning pair is 0
 	adv    map[rune]fixed.Int26_6
 	kern   map[[2]rune]fixed.Int26_6
 	glyphs map[rune]*glyph
+	fb     map[rune]*fallbackGlyph // nil entries: no fallback glyph
 	// ASCII fast path (most text here): no map lookups per glyph.
 	asciiAdv   [128]fixed.Int26_6
 	asciiAdvOK [128]bool
@@ -113,7 +128,11 @@ func (f *face) advance(r rune) fixed.Int26_6 {
 	}
 	a, ok := f.adv[r]
 	if !ok {
-		a, _ = f.xf.GlyphAdvance(r)
+		if e := f.fallbackFor(r); e != nil {
+			a = e.adv
+		} else {
+			a, _ = f.xf.GlyphAdvance(r)
+		}
 		f.adv[r] = a
 	}
 	return a
@@ -149,11 +168,35 @@ func (f *face) glyph(r rune) *glyph {
 	return g
 }
 
-// rasterize draws r's mask into the atlas; nil when it draws nothing.
+// rasterize draws r's mask (or the fallback's, for a character the font
+// lacks) into the atlas; nil when it draws nothing.
 func (f *face) rasterize(r rune) *glyph {
+	if r >= utf8.RuneSelf {
+		if e := f.fallbackFor(r); e != nil {
+			return f.rasterizeFallback(r, e)
+		}
+	}
 	dr, mask, mp, _, ok := f.xf.Glyph(fixed.Point26_6{}, r)
 	w, h := dr.Dx(), dr.Dy()
 	if !ok || w <= 0 || h <= 0 || w+1 > pageSize || h+1 > pageSize {
+		return nil
+	}
+	pix := make([]byte, 4*w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			_, _, _, a := mask.At(mp.X+x, mp.Y+y).RGBA()
+			v := byte(a >> 8)
+			i := 4 * (y*w + x)
+			pix[i], pix[i+1], pix[i+2], pix[i+3] = v, v, v, v
+		}
+	}
+	return f.place(w, h, pix, dr.Min)
+}
+
+// place packs a w×h bitmap (white, premultiplied RGBA) into the atlas with
+// its top-left at off from the pen; nil when it is empty or too large.
+func (f *face) place(w, h int, pix []byte, off image.Point) *glyph {
+	if w <= 0 || h <= 0 || w+1 > pageSize || h+1 > pageSize {
 		return nil
 	}
 	if len(f.pages) == 0 || f.penX+w+1 > pageSize && f.penY+f.shelfH+h+1 > pageSize || f.penY+h+1 > pageSize {
@@ -164,20 +207,11 @@ func (f *face) rasterize(r rune) *glyph {
 		f.penX, f.penY, f.shelfH = 0, f.penY+f.shelfH, 0
 	}
 	src := image.Rect(f.penX, f.penY, f.penX+w, f.penY+h)
-	pix := make([]byte, 4*w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			_, _, _, a := mask.At(mp.X+x, mp.Y+y).RGBA()
-			v := byte(a >> 8)
-			i := 4 * (y*w + x)
-			pix[i], pix[i+1], pix[i+2], pix[i+3] = v, v, v, v
-		}
-	}
 	page := f.pages[len(f.pages)-1]
 	page.SubImage(src).(*ebiten.Image).WritePixels(pix)
 	f.penX += w + 1 // one clear pixel between glyphs: no bleeding
 	f.shelfH = max(f.shelfH, h+1)
-	return &glyph{page: len(f.pages) - 1, src: src, off: dr.Min}
+	return &glyph{page: len(f.pages) - 1, src: src, off: off}
 }
 
 // textAdvance is s's width in pixels drawn with f (advances plus kerning).

@@ -55,6 +55,10 @@ type Options struct {
 	// with the screen's RGBA pixels, then end the game.
 	ScreenshotAfter int
 	OnScreenshot    func(img *image.RGBA, l *viz.Layout) error
+	// FallbackGlyph, when set, draws the characters the embedded Go font
+	// lacks (the browser passes its own fonts); nil: they are drawn as the
+	// font's missing glyph (the desktop app).
+	FallbackGlyph FallbackGlyphFunc
 }
 
 // Game is the ebiten.Game of attnviz.
@@ -151,6 +155,7 @@ type texture struct {
 // New returns a game showing app.
 func New(app *viz.App, opt Options) *Game {
 	g := &Game{app: app, opt: opt, fonts: newFonts(), tex: map[texKey]*texture{}, needDraw: true, scale: 1}
+	g.fonts.setFallback(opt.FallbackGlyph)
 	g.hatch = hatchImage()
 	g.legends[0] = gradient(func(t float64) color.RGBA { return viz.Sequential(t) })
 	g.legends[1] = gradient(func(t float64) color.RGBA { return viz.Diverging(2*t-1, 1) })
