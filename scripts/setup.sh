@@ -8,6 +8,7 @@ set -euo pipefail
 # Debian packages and why:
 packages=(
   chromium                      # browser end-to-end tests and benchmarks (headless)
+  fonts-droid-fallback          # a CJK font for Chromium, which draws what the Go font lacks (e2e TestBrowserGlyphs)
   xvfb xauth                    # a real X display for the desktop app's tests
   gcc libc6-dev pkg-config      # cgo: Ebiten's desktop build and go test -race
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev  # Ebiten desktop (GLFW)

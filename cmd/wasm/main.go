@@ -51,6 +51,7 @@ func main() {
 		PointerMoves:  true,
 		CommitsAsKeys: true,
 		DrawNow:       drawNow,
+		FallbackGlyph: browserGlyphs(win),
 		OnQuery:       (&urlKeeper{win: win}).set,
 		OnReady: func() {
 			api.Set("ready", true)
@@ -129,6 +130,86 @@ func main() {
 		}
 	}
 }
+
+// browserGlyphs returns Options.FallbackGlyph for the browser: characters
+// the embedded Go font lacks (CJK, Devanagari, emoji, ...) are drawn with
+// the browser's own fonts by glyphJS. Only the alpha is kept, so a colour
+// emoji becomes a silhouette in the text colour; runes are drawn one by
+// one, not shaped together (Arabic letters keep their isolated forms,
+// Devanagari marks do not combine). The game caches every result per size
+// and rune. The drawing is JavaScript: the same in Go costs the wasm about
+// 4 KB of gzip, a JS string a few hundred bytes.
+func browserGlyphs(win js.Value) ebitenapp.FallbackGlyphFunc {
+	draw := win.Get("Function").New(glyphJS).Invoke()
+	return func(r rune, px float64) (ebitenapp.Glyph, bool) {
+		v := draw.Invoke(string(r), px)
+		if !v.Truthy() {
+			return ebitenapp.Glyph{}, false
+		}
+		g := ebitenapp.Glyph{W: v.Get("w").Int(), H: v.Get("h").Int(), X: v.Get("x").Int(), Y: v.Get("y").Int(), Advance: v.Get("adv").Float()}
+		if a := v.Get("a"); a.Truthy() {
+			g.Alpha = make([]byte, g.W*g.H)
+			js.CopyBytesToGo(g.Alpha, a)
+		}
+		return g, true
+	}
+}
+
+// glyphJS is the body of a function that returns draw(s, px): the glyph of
+// the one-rune string s at px pixels, drawn with the browser's sans-serif
+// font on a 2D canvas kept for the purpose (OffscreenCanvas, or a detached
+// <canvas>) in white on clear: {adv, w, h, x, y, a}, a the w·h alpha bytes
+// (null when nothing is drawn: a space) and (x, y) the bitmap's top-left
+// from the pen on the baseline. null when it cannot be drawn: no canvas,
+// too large, or the browser has no font for s either and draws its
+// missing-glyph box (a bitmap equal to that of U+10FFFD, a private-use
+// code point no font covers).
+const glyphJS = `
+let ctx = null, cw = 0, ch = 0;
+const boxes = new Map();
+const num = (v) => (Number.isFinite(v) ? v : 0);
+const draw = (s, px) => {
+  if (!ctx) {
+    const c = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+    ctx = c.getContext('2d', {willReadFrequently: true}); // getImageData on every glyph
+    if (!ctx) return null;
+  }
+  const font = px + 'px sans-serif';
+  ctx.font = font;
+  const m = ctx.measureText(s);
+  const l = Math.ceil(num(m.actualBoundingBoxLeft)), r = Math.ceil(num(m.actualBoundingBoxRight));
+  const u = Math.ceil(num(m.actualBoundingBoxAscent)), d = Math.ceil(num(m.actualBoundingBoxDescent));
+  const g = {adv: Math.max(0, num(m.width)), w: 0, h: 0, x: 0, y: 0, a: null};
+  if (l + r <= 0 || u + d <= 0) return g; // no ink
+  const w = l + r + 2, h = u + d + 2; // a pixel of room around the box for antialiasing
+  if (w > 1024 || h > 1024) return null;
+  if (w > cw || h > ch) { // resizing clears the context's state
+    cw = Math.max(w, cw); ch = Math.max(h, ch);
+    ctx.canvas.width = cw; ctx.canvas.height = ch;
+  }
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = font;
+  ctx.fillStyle = '#fff';
+  ctx.textBaseline = 'alphabetic';
+  ctx.textAlign = 'left';
+  ctx.fillText(s, 1 + l, 1 + u);
+  const rgba = ctx.getImageData(0, 0, w, h).data; // not premultiplied: alpha is the coverage
+  const a = new Uint8Array(w * h);
+  for (let i = 0; i < a.length; i++) a[i] = rgba[4 * i + 3];
+  return Object.assign(g, {w, h, x: -1 - l, y: -1 - u, a});
+};
+const same = (g, b) => b && b.a && g.w === b.w && g.h === b.h && g.x === b.x && g.y === b.y && g.a.every((v, i) => v === b.a[i]);
+return (s, px) => {
+  try {
+    const g = draw(s, px);
+    if (!g || !g.a) return g;
+    if (!boxes.has(px)) boxes.set(px, draw('\u{10FFFD}', px));
+    return same(g, boxes.get(px)) ? null : g;
+  } catch (e) {
+    return null;
+  }
+};
+`
 
 // cssLayout is l with its size and heatmap panels in CSS pixels: device
 // pixels divided by scale. It keeps what the layout JSON writes.
