@@ -446,7 +446,7 @@ func (a *App) recompute() {
 	conds = append(conds, textConditions(a.S.Text, toks, a.S)...)
 	if a.Frame.HasGlyph != nil {
 		if m := MissingGlyphs(text, a.Frame.HasGlyph); m != "" {
-			conds = append(conds, "font: the built-in font lacks "+m+", drawn as boxes; attention is computed all the same")
+			conds = append(conds, "font: no font here draws "+m+" (left blank); attention is computed all the same")
 		}
 	}
 	a.conds = conds
@@ -495,7 +495,7 @@ func textConditions(text string, toks []tokenize.Token, s Settings) []string {
 		out = append(out, "right-to-left text: tokens are shown in reading order from left to right")
 	}
 	if pict {
-		out = append(out, "emoji: each is one token; the built-in font may draw it as a box")
+		out = append(out, "emoji: each is one token; drawn in the text colour, or left blank where no font has it")
 	}
 	return out
 }

@@ -367,12 +367,12 @@ func TestMissingGlyphsNotice(t *testing.T) {
 		want string // "" = no font notice
 	}{
 		{"plain ascii", ""},
-		{"注意 is attention", "font: the built-in font lacks Han (U+6CE8 U+610F), drawn as boxes"},
-		{"😀😀 a b c d e ✓", "font: the built-in font lacks emoji and symbols (U+1F600 U+2713)"},
-		{"αβγδεζ", "font: the built-in font lacks Greek (U+03B1 U+03B2 U+03B3 U+03B4 …)"},
-		{"שלום مرحبا", "font: the built-in font lacks Arabic, Hebrew (U+05E9 U+05DC U+05D5 U+05DD …)"},
+		{"注意 is attention", "font: no font here draws Han (U+6CE8 U+610F) (left blank)"},
+		{"😀😀 a b c d e ✓", "font: no font here draws emoji and symbols (U+1F600 U+2713)"},
+		{"αβγδεζ", "font: no font here draws Greek (U+03B1 U+03B2 U+03B3 U+03B4 …)"},
+		{"שלום مرحبا", "font: no font here draws Arabic, Hebrew (U+05E9 U+05DC U+05D5 U+05DD …)"},
 		{"cafe\u0301 déjà", ""}, // e + combining acute draws as é (NFC), which the font has
-		{"x\u0301", "font: the built-in font lacks combining marks (U+0301)"}, // no composed form: the accent itself
+		{"x\u0301", "font: no font here draws combining marks (U+0301)"}, // no composed form: the accent itself
 	} {
 		s := DefaultSettings()
 		s.Text = tc.text

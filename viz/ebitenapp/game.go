@@ -1,6 +1,8 @@
 // Package ebitenapp is the Ebiten front end of attnviz: it turns input into
 // viz actions, uploads heatmap pixels with WritePixels only when their data
-// changed, draws text with text/v2, and skips drawing when nothing changed.
+// changed, draws text from its own glyph atlases (fonts.go; characters the
+// Go font lacks from Options.FallbackGlyph, the browser's fonts), and skips
+// drawing when nothing changed.
 // All state and logic live in package viz.
 package ebitenapp
 
