@@ -45,6 +45,7 @@ type Options struct {
 	Screenshot string
 	Frames     int
 	Layout     string
+	State      string // write the app's state JSON here after every frame that changed it
 }
 
 // ErrHelp: -h or -help was asked for; the usage was written.
@@ -67,6 +68,7 @@ func Parse(args []string, out io.Writer) (Options, error) {
 	fs.StringVar(&o.Screenshot, "screenshot", "", "save a PNG of the window to this file after -frames frames, then exit")
 	fs.IntVar(&o.Frames, "frames", 30, "frames to wait before the screenshot, at least 1")
 	fs.StringVar(&o.Layout, "layout", "", "with -screenshot: also write the layout JSON to this file")
+	fs.StringVar(&o.State, "state", "", "write the app's state as JSON to this file after every frame that changed it,\nreplacing the file at once (attnviz.state()'s keys plus tokens, editing, help, cursor,\nselToken, tip, tipPanel, layout and rects); for tests and scripts driving the window")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(out, "Usage: %s [flags]\n\nShows how transformer self-attention is computed, live. Settings flags take\nthe page's URL query names and values; an invalid value is ignored with a notice.\n\n", Name)

@@ -25,6 +25,8 @@ func TestParse(t *testing.T) {
 		{"invalid setting values are left to the app", []string{"-heads", "abc"}, "", func(o Options) bool { return o.Given["heads"] == "abc" }},
 		{"screenshot", []string{"-screenshot", "x.png", "-frames", "5", "-layout", "x.json"}, "",
 			func(o Options) bool { return o.Screenshot == "x.png" && o.Frames == 5 && o.Layout == "x.json" }},
+		{"state file", []string{"-state", "s.json", "-text", "a"}, "", func(o Options) bool { return o.State == "s.json" && o.Screenshot == "" && len(o.Given) == 1 }},
+		{"no state file by default", []string{"-text", "a"}, "", func(o Options) bool { return o.State == "" }},
 		{"huge window", []string{"-width", "20000", "-height", "20000"}, "must be 200..8192", nil},
 		{"tiny window", []string{"-width", "20"}, "got 20x800", nil},
 		{"negative frames", []string{"-frames", "-5", "-screenshot", "x.png"}, "-frames must be at least 1, got -5", nil},
@@ -60,9 +62,13 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		if !strings.HasPrefix(usage, "Usage: attnviz-desktop") {
 			t.Errorf("%s: usage starts %q", arg, usage[:min(len(usage), 40)])
 		}
+		names := []string{"width", "height", "screenshot", "frames", "layout", "state"}
 		for _, s := range Settings {
-			if !strings.Contains(usage, "-"+s.Name) {
-				t.Errorf("%s: usage lacks -%s", arg, s.Name)
+			names = append(names, s.Name)
+		}
+		for _, name := range names {
+			if !strings.Contains(usage, "\n  -"+name+" ") {
+				t.Errorf("%s: usage lacks -%s", arg, name)
 			}
 		}
 	}
