@@ -57,6 +57,16 @@ func main() {
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetFPSMode(game.FPSMode()) // frames on input and changes only, or every frame for -screenshot
+	if game.FPSMode() == ebiten.FPSModeVsyncOffMinimum {
+		// One Update per frame. At the default 60 ticks per second Ebiten
+		// counts ticks by the clock, and a frame that comes within about a
+		// tick of the last one runs no Update; with frames only on input, a
+		// key or button pressed just after another event (a mouse move, a
+		// key's release) then waits for the next event, its own release, and
+		// Ebiten, which reads keys and buttons as states, never sees it
+		// pressed (e2e: TestDesktopInput*, "right after a mouse move").
+		ebiten.SetTPS(ebiten.SyncWithFPS)
+	}
 	var afterDraw func()
 	if o.State != "" {
 		afterDraw = stateWriter(game, o.State)
