@@ -13,6 +13,7 @@ packages=(
   gcc libc6-dev pkg-config      # cgo: Ebiten's desktop build and go test -race
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev  # Ebiten desktop (GLFW)
   imagemagick x11-utils         # import: screenshot of the real X window; xwininfo: is it mapped
+  xdotool                       # types keys and moves/clicks the mouse in the desktop app's window (XTEST)
   python3-torch libopenblas0-pthread  # PyTorch reference (float64, OpenBLAS) for the core-vs-PyTorch check
 )
 # Node runs the GOOS=js GOARCH=wasm tests; any node on PATH will do.
