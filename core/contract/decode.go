@@ -116,7 +116,13 @@ func (o *object) boolean(name string) (bool, error) {
 func (o *object) number(name string) (float64, error) {
 	var f float64
 	if err := json.Unmarshal(o.fields[name], &f); err != nil {
-		return 0, fieldErr(name, "expected a number")
+		raw := string(bytes.TrimSpace(o.fields[name]))
+		var n json.Number
+		if json.Unmarshal(o.fields[name], &n) == nil && n != "" {
+			// A well-formed number float64 cannot hold, such as 1e400.
+			return 0, fieldErr(name, "expected a finite number, got %s (beyond float64)", shorten(raw))
+		}
+		return 0, fieldErr(name, "expected a number, got %s", shorten(raw))
 	}
 	return f, nil
 }
