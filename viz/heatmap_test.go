@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -173,3 +174,72 @@ func TestOnlyChangedHeatmapsGetNewPixels(t *testing.T) {
 		}
 	}
 }
+
+// Fill's one-store-per-cell loops give exactly the colour Color gives, at
+// the edges of the tables too: 0, 1, ±maxAbs, just inside and outside, NaN
+// and ±Inf, with and without blocked cells.
+func TestFillMatchesColorAtTheEdges(t *testing.T) {
+	inf := 1 / zero
+	edges := []float64{0, -0.0, 1, -1, 0.5, 1e-300, -1e-300, 1 - 1e-16, 1 + 1e-16, 0.49999999, 0.5 / lutSteps, 1.5 / lutSteps,
+		2.5, -2.5, 3, -3, 0.1, -0.7, inf, -inf, inf - inf, 1e308, -1e308, 0.75, 0.999, 1.0 / 3}
+	// Every table entry's rounding boundary, and just either side of it,
+	// over [-1, 1] (Signed spans it, Weights clamps its negative half).
+	for k := -2 * lutSteps; k <= 2*lutSteps; k++ {
+		b := (float64(k) + 0.5) / lutSteps
+		edges = append(edges, b, math.Nextafter(b, -2), math.Nextafter(b, 2))
+	}
+	for _, tc := range []struct {
+		name    string
+		kind    HeatKind
+		blocked bool
+	}{
+		{"weights", Weights, false},
+		{"weights with blocked cells", Weights, true},
+		{"signed", Signed, false},
+		{"mask", MaskMap, true},
+		{"mask with nothing blocked", MaskMap, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := len(edges)
+			h := &Heatmap{Kind: tc.kind, Rows: 1, Cols: n, Values: append([]float64(nil), edges...)}
+			if tc.blocked {
+				h.Blocked = make([]bool, n)
+				for k := range h.Blocked {
+					h.Blocked[k] = k%3 == 1
+				}
+			}
+			h.Fill()
+			for j := range n {
+				if got, want := pixel(h, 0, j), h.Color(0, j); got != want {
+					t.Errorf("value %v (maxAbs %v): pixel %v, Color %v", edges[j], h.MaxAbs, got, want)
+				}
+			}
+		})
+	}
+	// Signed heatmaps with a finite scale, and an all-zero one (maxAbs 0).
+	for _, m := range []float64{1, 3, 1e-300, 0} {
+		vals := []float64{0, m, -m, m / 2, -m / 3, m * (1 - 1e-16), inf - inf}
+		if m == 0 {
+			vals = []float64{0, 0, -0.0}
+		}
+		// Every boundary of the diverging table ((v/m+1)/2·lutSteps + 0.5
+		// an integer) and either side of it, scaled to ±m.
+		for k := 0; k <= lutSteps; k++ {
+			b := (float64(k)-0.5)/(lutSteps/2) - 1
+			for _, e := range []float64{b, math.Nextafter(b, -2), math.Nextafter(b, 2)} {
+				if e >= -1 && e <= 1 {
+					vals = append(vals, e*m)
+				}
+			}
+		}
+		h := &Heatmap{Kind: Signed, Rows: 1, Cols: len(vals), Values: vals}
+		h.Fill()
+		for j := range vals {
+			if got, want := pixel(h, 0, j), h.Color(0, j); got != want {
+				t.Errorf("signed, maxAbs %v, value %v: pixel %v, Color %v", h.MaxAbs, vals[j], got, want)
+			}
+		}
+	}
+}
+
+var zero float64

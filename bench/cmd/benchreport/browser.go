@@ -211,8 +211,18 @@ func openServed(o *options, dir, url, ready string, timeout time.Duration) (b *b
 		return nil, nil, err
 	}
 	if err := b.waitJS(timeout, ready); err != nil {
+		// Say how far the page got: a page busy in wasm cannot answer, one
+		// that is stuck between steps can.
+		status, serr := evalJS[string](b, 5*time.Second, pageStatusJS)
+		if serr != nil {
+			status = "no answer: " + serr.Error()
+		}
 		done()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%v; page status: %s", err, status)
 	}
 	return b, done, nil
 }
+
+// pageStatusJS describes a page that did not become ready: its load state
+// and the bench pages' progress globals.
+const pageStatusJS = `JSON.stringify({readyState: document.readyState, benchProgress: window.benchProgress, benchKernels: String(window.benchKernels), benchError: window.benchError})`
