@@ -99,9 +99,18 @@ def time_per_op(fn, arg, min_seconds, rounds=10):
     """Fastest of `rounds` rounds of the mean time per call, each round lasting
     about min_seconds/rounds (the least disturbed round on a shared machine)."""
     fn(arg)
-    t0 = time.perf_counter()
-    fn(arg)
-    once = max(time.perf_counter() - t0, 1e-7)
+    # One call's time from a batch lasting at least 5 ms (as the Go side,
+    # bench/workload/timing.go: a single call can read as 0 on a coarse clock).
+    batch = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(batch):
+            fn(arg)
+        took = time.perf_counter() - t0
+        if took >= 0.005 or batch >= 1 << 30:
+            break
+        batch *= 2
+    once = max(took / batch, 1e-9)
     n = max(1, int(min_seconds / rounds / once))
     best = float("inf")
     for _ in range(rounds):
