@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"encoding/binary"
 	"image/color"
 	"math"
 )
@@ -30,6 +31,52 @@ var divergingStops = []color.RGBA{ // RdBu 11 reversed: -1 (blue) .. +1 (red)
 const lutSteps = 4096
 
 var sequentialLUT, divergingLUT = tabulate(sequentialStops), tabulate(divergingStops)
+
+// The same tables as packed pixels (the R, G, B, A bytes of each entry read
+// as one native-endian uint32), so Heatmap.Fill writes a cell with one
+// store; and the packed colours of cells that are not values.
+var (
+	sequentialPix, divergingPix                = packLUT(sequentialLUT), packLUT(divergingLUT)
+	blockedPix, maskAllowedPix, maskBlockedPix = packRGBA(BlockedColor), packRGBA(MaskAllowed), packRGBA(MaskBlocked)
+	divergingMidPix                            = packRGBA(divergingMid)
+)
+
+// divergingMid is the diverging map's middle: 0, and NaN.
+var divergingMid = divergingStops[len(divergingStops)/2]
+
+func packLUT(lut *[lutSteps + 1]color.RGBA) *[lutSteps + 1]uint32 {
+	var p [lutSteps + 1]uint32
+	for i, c := range lut {
+		p[i] = packRGBA(c)
+	}
+	return &p
+}
+
+// packRGBA is c's four bytes as one native-endian uint32.
+func packRGBA(c color.RGBA) uint32 {
+	return binary.NativeEndian.Uint32([]byte{c.R, c.G, c.B, c.A})
+}
+
+// lutIndex is the table index for x = t·lutSteps + 0.5: int(x), clamped to
+// the table (NaN is 0).
+func lutIndex(x float64) int {
+	if !(x > 0) {
+		return 0
+	}
+	if x > lutSteps {
+		return lutSteps
+	}
+	return int(x)
+}
+
+// divergingScale is the factor Diverging and Heatmap.Fill multiply a value
+// by (then add divergingOffset) to get its table index: one multiply per
+// cell, not a division, and both compute it the same way, so the pixels
+// are exactly what Diverging returns.
+func divergingScale(maxAbs float64) float64 { return (lutSteps / 2) / maxAbs }
+
+// divergingOffset puts 0 at the table's middle entry and rounds to nearest.
+const divergingOffset = lutSteps/2 + 0.5
 
 func tabulate(stops []color.RGBA) *[lutSteps + 1]color.RGBA {
 	var t [lutSteps + 1]color.RGBA
@@ -61,9 +108,11 @@ func Sequential(t float64) color.RGBA {
 // matrix) gives the neutral middle colour.
 func Diverging(v, maxAbs float64) color.RGBA {
 	if !(maxAbs > 0) || math.IsNaN(v) {
-		return divergingStops[len(divergingStops)/2]
+		return divergingMid
 	}
-	return lookup(divergingLUT, (v/maxAbs+1)/2)
+	// t = (v/maxAbs+1)/2 looked up at t·lutSteps + 0.5, computed as
+	// v·scale + offset (see divergingScale).
+	return divergingLUT[lutIndex(v*divergingScale(maxAbs)+divergingOffset)]
 }
 
 // ramp interpolates the stops at t in [0, 1].

@@ -3,6 +3,7 @@ package viz
 import (
 	"image/color"
 	"math"
+	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -35,7 +36,7 @@ type Heatmap struct {
 	Cols    int
 	Values  []float64 // Rows x Cols, row-major
 	Blocked []bool    // Rows x Cols, true = masked out; nil when nothing is
-	MaxAbs  float64   // largest |value|, the ± end of a Signed legend
+	MaxAbs  float64   // largest |value| of a Signed heatmap, the ± end of its legend (0 for the other kinds)
 	Pix     []byte    // Rows x Cols x 4 RGBA
 	Gen     int       // bumped whenever Pix changes
 
@@ -151,46 +152,97 @@ func (h *Heatmap) Color(i, j int) color.RGBA {
 }
 
 // Fill recomputes MaxAbs and the pixels from the values (what Color
-// returns, one kind-specific loop over the cells: this runs for every
-// changed heatmap on every edit).
+// returns: this runs for every changed heatmap on every edit, and was the
+// largest self time on the browser's main thread while typing). Each pass
+// over the cells is a small function with few branches: Go's wasm code
+// dispatches every jump through a table over the function's blocks, so
+// branches and big functions cost more in the browser than natively.
 func (h *Heatmap) Fill() {
-	h.MaxAbs = 0
-	for _, v := range h.Values {
-		if a := math.Abs(v); a > h.MaxAbs {
-			h.MaxAbs = a
-		}
-	}
 	n := h.Rows * h.Cols
 	if cap(h.Pix) < n*4 {
 		h.Pix = make([]byte, n*4)
 	}
 	h.Pix = h.Pix[:n*4]
-	vals, pix, blocked := h.Values[:n], h.Pix, h.Blocked
+	h.MaxAbs = 0
+	if n == 0 {
+		return
+	}
+	// One uint32 store per cell: the packed tables hold each colour's
+	// bytes in memory order (colormap.go packRGBA).
+	pix := unsafe.Slice((*uint32)(unsafe.Pointer(&h.Pix[0])), n)
+	vals, blocked := h.Values[:n], h.Blocked
 	if blocked != nil {
 		blocked = blocked[:n]
 	}
-	put := func(k int, c color.RGBA) { *(*[4]byte)(pix[k*4:]) = [4]byte{c.R, c.G, c.B, c.A} }
 	switch h.Kind {
 	case Weights:
-		for k, v := range vals {
-			if blocked != nil && blocked[k] {
-				put(k, BlockedColor)
-				continue
-			}
-			put(k, lookup(sequentialLUT, v))
-		}
+		fillSequential(pix, vals)
+		fillBlocked(pix, blocked, blockedPix)
 	case MaskMap:
-		for k := range vals {
-			if blocked != nil && blocked[k] {
-				put(k, MaskBlocked)
-				continue
-			}
-			put(k, MaskAllowed)
-		}
+		fillConst(pix, maskAllowedPix)
+		fillBlocked(pix, blocked, maskBlockedPix)
 	default:
-		m := h.MaxAbs
-		for k, v := range vals {
-			put(k, Diverging(v, m))
+		m, finite := maxAbsOf(vals)
+		h.MaxAbs = m
+		switch {
+		case !(m > 0):
+			fillConst(pix, divergingMidPix)
+		case !finite: // NaN or ±Inf somewhere: Diverging's rules, cell by cell
+			for k, v := range vals {
+				pix[k] = packRGBA(Diverging(v, m))
+			}
+		default:
+			fillDiverging(pix, vals, divergingScale(m))
+		}
+	}
+}
+
+// maxAbsOf returns the largest |v| (NaN skipped) and whether every value
+// is finite (v·0 is 0 for finite v, NaN for NaN and ±Inf).
+func maxAbsOf(vals []float64) (maxAbs float64, finite bool) {
+	zero := 0.0
+	for _, v := range vals {
+		zero += v * 0
+		if a := math.Abs(v); a > maxAbs {
+			maxAbs = a
+		}
+	}
+	return maxAbs, zero == 0
+}
+
+// fillSequential colours weights: Sequential(v), the table entry at
+// v·lutSteps + 0.5, clamped.
+func fillSequential(pix []uint32, vals []float64) {
+	lut := sequentialPix
+	pix = pix[:len(vals)]
+	for k, v := range vals {
+		pix[k] = lut[lutIndex(v*lutSteps+0.5)]
+	}
+}
+
+// fillDiverging colours finite signed values: Diverging(v, maxAbs) with
+// scale = divergingScale(maxAbs).
+func fillDiverging(pix []uint32, vals []float64, scale float64) {
+	lut := divergingPix
+	pix = pix[:len(vals)]
+	for k, v := range vals {
+		pix[k] = lut[lutIndex(v*scale+divergingOffset)]
+	}
+}
+
+// fillConst sets every cell to c.
+func fillConst(pix []uint32, c uint32) {
+	for k := range pix {
+		pix[k] = c
+	}
+}
+
+// fillBlocked sets the blocked cells to c (blocked nil: none).
+func fillBlocked(pix []uint32, blocked []bool, c uint32) {
+	pix = pix[:len(blocked)]
+	for k, b := range blocked {
+		if b {
+			pix[k] = c
 		}
 	}
 }
