@@ -40,8 +40,9 @@ func wasmSection(o *options, e *env) ([]Row, error) {
 		query = "?smoke=1&seconds=0.05&turns=2"
 	}
 	// The whole run takes about a minute; one that has not finished in three
-	// is stuck (seen once in headless Chromium in many runs), so it runs
-	// once more in a fresh browser, and the report says so.
+	// is stuck, so it runs once more in a fresh browser, and the report
+	// says so. (Runs that took many minutes came from rounds sized on one
+	// call timed with the browser's coarse clock: bench/workload.timeOnce.)
 	var b *browser
 	var done func()
 	var err error
