@@ -8,9 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // Name is the program's name in usage and messages.
@@ -98,13 +102,71 @@ func Parse(args []string, out io.Writer) (Options, error) {
 }
 
 // NoDisplay says why no window can open here ("" when one can): on X11
-// systems without DISPLAY, GLFW cannot start.
+// systems, when DISPLAY is not set or no X server answers on it (GLFW
+// would panic in Ebiten's package initialization, with a stack trace).
+// A server that is still starting gets about two seconds.
 func NoDisplay() string {
 	switch runtime.GOOS {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
-		if os.Getenv("DISPLAY") == "" {
-			return "no display: DISPLAY is not set (run it in a desktop session, or under Xvfb: xvfb-run " + Name + ")"
-		}
+		return noXServer(os.Getenv("DISPLAY"), "/tmp/.X11-unix", 2*time.Second)
 	}
 	return ""
+}
+
+// noXServer is NoDisplay for DISPLAY display, with local servers' sockets
+// in socketDir, waiting up to wait for one to answer.
+func noXServer(display, socketDir string, wait time.Duration) string {
+	if display == "" {
+		return "no display: DISPLAY is not set (run it in a desktop session, or under Xvfb: xvfb-run " + Name + ")"
+	}
+	addrs := xServerAddrs(display, socketDir)
+	if addrs == nil {
+		return "" // a form this check does not know (GLFW may): let it try
+	}
+	deadline := time.Now().Add(wait)
+	var err error
+	for {
+		for _, a := range addrs {
+			var c net.Conn
+			if c, err = net.DialTimeout(a.network, a.address, 500*time.Millisecond); err == nil {
+				c.Close()
+				return ""
+			}
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Sprintf("no display: no X server answers on DISPLAY=%s (%v); start one, or run it under Xvfb: xvfb-run %s", display, err, Name)
+}
+
+type netAddr struct{ network, address string }
+
+// xServerAddrs returns where the X server of display ("[host]:n[.screen]")
+// listens: for a local one (no host, or "unix") its Unix socket in
+// socketDir (and Linux's abstract twin), else TCP port 6000+n on host. nil
+// for a form it does not know (a launchd path on macOS, "host/unix:0").
+func xServerAddrs(display, socketDir string) []netAddr {
+	i := strings.LastIndexByte(display, ':')
+	if i < 0 || strings.HasPrefix(display, "/") {
+		return nil
+	}
+	host, num := display[:i], display[i+1:]
+	if j := strings.IndexByte(num, '.'); j >= 0 {
+		num = num[:j]
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 || strings.Contains(host, "/") {
+		return nil
+	}
+	if host == "" || host == "unix" {
+		path := filepath.Join(socketDir, "X"+strconv.Itoa(n))
+		addrs := []netAddr{{"unix", path}}
+		if runtime.GOOS == "linux" {
+			addrs = append(addrs, netAddr{"unix", "@" + path})
+		}
+		return addrs
+	}
+	return []netAddr{{"tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n))}}
 }

@@ -3,9 +3,13 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"net"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attnviz/attnviz/viz"
 )
@@ -93,8 +97,69 @@ func TestNoDisplay(t *testing.T) {
 	if why := NoDisplay(); x11 && (why == "" || !strings.Contains(why, "DISPLAY")) || !x11 && why != "" {
 		t.Errorf("without DISPLAY: %q", why)
 	}
-	t.Setenv("DISPLAY", ":99")
-	if why := NoDisplay(); why != "" {
-		t.Errorf("with DISPLAY: %q", why)
+}
+
+// A DISPLAY that is set but has no X server behind it is refused with one
+// line (GLFW would panic with a stack trace); one with a server listening
+// is accepted, also when the server starts listening a little late.
+func TestNoXServer(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("X11 sockets as on Linux")
+	}
+	dir := t.TempDir()
+	listen := func(n int) net.Listener {
+		l, err := net.Listen("unix", filepath.Join(dir, "X"+strconv.Itoa(n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		return l
+	}
+	listen(7)
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcp.Close()
+	tcpDisplay := "127.0.0.1:" + strconv.Itoa(tcp.Addr().(*net.TCPAddr).Port-6000)
+	for _, tc := range []struct {
+		display string
+		ok      bool
+	}{
+		{":7", true},
+		{":7.0", true},
+		{"unix:7", true},
+		{":8", false},
+		{"unix:8.1", false},
+		{tcpDisplay, true},     // (a port below 6000 is no display number: not checked, also ok)
+		{"127.0.0.1:1", false}, // port 6001: nothing listens
+		{"/private/tmp/com.apple.launchd.x/org.xquartz:0", true}, // not checked
+		{"nonsense", true}, // not checked: GLFW says what it thinks
+	} {
+		why := noXServer(tc.display, dir, 200*time.Millisecond)
+		if tc.ok != (why == "") {
+			t.Errorf("DISPLAY=%s: %q (want ok=%v)", tc.display, why, tc.ok)
+		}
+		if why != "" && (!strings.Contains(why, "DISPLAY="+tc.display) || strings.Contains(why, "\n")) {
+			t.Errorf("DISPLAY=%s: message %q should name the display on one line", tc.display, why)
+		}
+	}
+	// A server that starts listening while the check waits.
+	late := make(chan net.Listener, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		l, err := net.Listen("unix", filepath.Join(dir, "X9"))
+		if err != nil {
+			t.Error(err)
+		}
+		late <- l
+	}()
+	defer func() {
+		if l := <-late; l != nil {
+			l.Close()
+		}
+	}()
+	if why := noXServer(":9", dir, 3*time.Second); why != "" {
+		t.Errorf("a server that starts after 300 ms: %q", why)
 	}
 }
