@@ -177,7 +177,7 @@ func (a *App) layout() *Layout {
 	in := layoutInput{
 		W: f.W, H: f.H, U: u, Measure: measure, Tokens: tokens, SelToken: a.SelToken,
 		DModel: a.S.DModel, DK: a.S.DModel / max(1, a.S.Heads), Heads: heads, Settings: a.S,
-		Notices: len(a.conds) + len(a.events), Blocked: a.blocked,
+		Notices: len(a.conds) + len(a.events), Conditions: len(a.conds), Blocked: a.blocked,
 	}
 	return computeLayout(in)
 }
@@ -203,7 +203,10 @@ type layoutInput struct {
 	Heads    int
 	Settings Settings
 	Notices  int
-	Blocked  int // query rows of the selected head that see no key
+	// Conditions are the notices that last as long as the text does (right
+	// to left, emoji, missing glyphs): they get lines of their own.
+	Conditions int
+	Blocked    int // query rows of the selected head that see no key
 }
 
 // Presentation mode: type and UI are up to presentScale times larger; the T x T
@@ -279,10 +282,13 @@ func computeLayout(in layoutInput) *Layout {
 	y += ch + 6*u
 
 	// Notices: one line is always reserved, so a notice that comes or goes
-	// never moves a panel under the pointer; more notices (up to four
-	// lines, then "and N more") cover the top of the pipeline until they
-	// expire or are clicked away.
-	l.Notices = Rect{pad, y, in.W - 2*pad, l.Line + 4*u}
+	// never moves a panel under the pointer; conditions of the text (they
+	// do not expire, and come and go only with the text, which lays the
+	// panels out again anyway) get a line each, up to three. Notices beyond
+	// the reserved lines (up to four lines, then "and N more") cover the
+	// top of the pipeline until they expire or are clicked away.
+	reserved := float64(min(max(in.Conditions, 1), 3))
+	l.Notices = Rect{pad, y, in.W - 2*pad, reserved*l.Line + 4*u}
 	if in.Notices > 0 {
 		l.NoticeRows = min(in.Notices, 4)
 		l.NoticeArea = Rect{pad, y, in.W - 2*pad, float64(l.NoticeRows)*l.Line + 4*u}

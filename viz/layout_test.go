@@ -170,3 +170,41 @@ func TestLayoutJSON(t *testing.T) {
 		}
 	}
 }
+
+// Notices that last as long as the text (right to left, emoji) get lines of
+// their own above the panels: none of them covers a panel, in both modes.
+func TestConditionNoticesDoNotCoverPanels(t *testing.T) {
+	for _, kv := range [][]string{nil, {"present", "1"}} {
+		s := DefaultSettings()
+		s.Text = "😀 القط é the cat"
+		for i := 0; i+1 < len(kv); i += 2 {
+			if _, err := s.Set(kv[i], kv[i+1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a := New(s, nil)
+		a.SetFrame(Frame{W: 1280, H: 800, Scale: 1})
+		a.Sync()
+		if len(a.conds) < 2 {
+			t.Fatalf("%v: want at least 2 condition notices for RTL and emoji, got %q", kv, a.Notices())
+		}
+		l := a.L
+		if l.NoticeRows != len(a.conds) {
+			t.Fatalf("%v: %d notice rows for %d notices", kv, l.NoticeRows, len(a.conds))
+		}
+		bottom := l.NoticeArea.Y + l.NoticeArea.H
+		if l.Notices.Y+l.Notices.H < bottom {
+			t.Errorf("%v: reserved notice space %+v is shorter than the notices shown %+v", kv, l.Notices, l.NoticeArea)
+		}
+		for _, p := range l.Panels {
+			if p.R.Y < bottom {
+				t.Errorf("%v: panel %s at y=%.1f is under the notices (bottom %.1f)", kv, p.ID, p.R.Y, bottom)
+			}
+		}
+		for name, r := range l.Rects() { // the band formulas and the heads' caption
+			if (strings.HasPrefix(name, "band-") || name == "heads-title") && r.H > 0 && r.Y < bottom {
+				t.Errorf("%v: %s at y=%.1f is under the notices (bottom %.1f)", kv, name, r.Y, bottom)
+			}
+		}
+	}
+}
