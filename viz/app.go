@@ -407,7 +407,8 @@ func (a *App) recompute() {
 	a.dirty = false
 	var conds []string
 	text := a.S.Text
-	if len(text) > tokenize.MaxTextBytes {
+	cutText := len(text) > tokenize.MaxTextBytes
+	if cutText {
 		cut := tokenize.MaxTextBytes
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
@@ -425,7 +426,11 @@ func (a *App) recompute() {
 		if limit < pipeline.MaxTokens {
 			why = "the limit for " + strconv.Itoa(a.S.Heads) + " heads"
 		}
-		conds = append(conds, "text: "+strconv.Itoa(len(toks))+" tokens; showing the first "+strconv.Itoa(limit)+" ("+why+")")
+		count := strconv.Itoa(len(toks)) + " tokens"
+		if cutText { // only the first MaxTextBytes were split: the count is a floor
+			count = "more than " + strconv.Itoa(len(toks)) + " tokens (" + strconv.Itoa(len(a.S.Text)/1024) + " KiB of text; only the first " + strconv.Itoa(tokenize.MaxTextBytes/1024) + " KiB are read)"
+		}
+		conds = append(conds, "text: "+count+"; showing the first "+strconv.Itoa(limit)+" ("+why+")")
 		toks = toks[:limit]
 	}
 	cfg := a.S.Config()

@@ -189,7 +189,8 @@ func TestHostileInputKeepsRunning(t *testing.T) {
 		{"invalid UTF-8", "a\xffb", "char", 3, ""},
 		{"only spaces", "   \t\n ", "word", 0, "no tokens"},
 		{"padding", "a b <pad> <pad>", "word", 4, ""},
-		{"huge beyond the tokenizer's limit", strings.Repeat("ab ", 30000), "word", pipeline.MaxTokens, "showing the first 512"},
+		{"huge beyond the tokenizer's limit", strings.Repeat("ab ", 30000), "word", pipeline.MaxTokens, "text: more than 21846 tokens (87 KiB of text; only the first 64 KiB are read); showing the first 512"},
+		{"100,000 characters", strings.Repeat("x", 100000), "char", pipeline.MaxTokens, "text: more than 65536 tokens (97 KiB of text"},
 	} {
 		s := DefaultSettings()
 		s.Text, s.Tokenizer = tc.text, "word"
