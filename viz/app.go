@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -35,9 +36,13 @@ type App struct {
 	Cursor   int              // byte offset of the text cursor in S.Text
 	SelToken int              // selected token chip, -1 for none
 	Custom   *core.BoolMatrix // the custom mask (T x T), kept across edits
-	Help     bool             // help overlay shown
-	Editing  bool             // typed keys go to the text (false: keys are shortcuts)
-	SelAll   bool             // the whole text is selected (Ctrl+A): typing replaces it
+
+	// customFromLink: Custom came from a link's or a call's cmask and was
+	// not yet fitted to the text (a size that differs gets a notice).
+	customFromLink bool
+	Help           bool // help overlay shown
+	Editing        bool // typed keys go to the text (false: keys are shortcuts)
+	SelAll         bool // the whole text is selected (Ctrl+A): typing replaces it
 
 	Trace       *pipeline.Trace // nil until the first Sync
 	Tokens      []tokenize.Token
@@ -81,8 +86,12 @@ func New(s Settings, notices []string) *App {
 	a.Cursor = len(s.Text)
 	a.limitText()
 	a.Custom, _ = DecodeMask(s.CMask) // validated by Settings.Set
+	a.customFromLink = a.Custom != nil
 	for _, n := range notices {
 		a.Notify(n)
+	}
+	if s.CMask != "" && s.Mask != pipeline.MaskCustom {
+		a.Notify("cmask: used only with mask=custom (the mask now is " + string(s.Mask) + "); kept for when you switch")
 	}
 	return a
 }
@@ -198,6 +207,7 @@ func (a *App) changed(old Settings) {
 	if n != old {
 		if n.CMask != old.CMask {
 			a.Custom, _ = DecodeMask(n.CMask) // validated by Settings.Set
+			a.customFromLink = a.Custom != nil
 		}
 		if t := len(a.Tokens); a.S.Mask == pipeline.MaskCustom && old.Mask != pipeline.MaskCustom && a.Trace != nil && a.Trace.T() == t && t > 0 &&
 			(a.Custom == nil || a.Custom.Rows != t) {
@@ -435,6 +445,11 @@ func (a *App) recompute() {
 	}
 	cfg := a.S.Config()
 	if cfg.Mask == pipeline.MaskCustom {
+		if a.customFromLink && a.Custom != nil && a.Custom.Rows != len(toks) && len(toks) > 0 {
+			a.Notify(fmt.Sprintf("cmask: the mask given is %d×%d but the text has %d tokens; %s", a.Custom.Rows, a.Custom.Cols, len(toks),
+				map[bool]string{true: "the extra rows and columns are dropped", false: "the new rows and columns may attend"}[a.Custom.Rows > len(toks)]))
+		}
+		a.customFromLink = false
 		a.resizeCustom(len(toks))
 		cfg.Custom = a.Custom
 	}

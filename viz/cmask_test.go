@@ -57,7 +57,9 @@ func TestCustomMaskParameter(t *testing.T) {
 		{"text=a+b&mask=custom&cmask=01.11", "01,11", ""},
 		{"text=a+b&mask=custom&cmask=1,11", "", "row 0 has 1 cells, expected 2"},
 		{"text=a+b&mask=custom&cmask=1x,11", "", "row 0 cell 1"},
-		{"text=a+b+c&mask=custom&cmask=01,11", "011,111,111", ""}, // too small: kept cells, new ones allowed
+		{"text=a+b+c&mask=custom&cmask=01,11", "011,111,111", "the mask given is 2×2 but the text has 3 tokens; the new rows and columns may attend"}, // kept cells, new ones allowed
+		{"text=a+b&mask=custom&cmask=010,111,111", "01,11", "the mask given is 3×3 but the text has 2 tokens; the extra rows and columns are dropped"},
+		{"text=a+b&cmask=10,11", "", "cmask: used only with mask=custom (the mask now is none)"},
 	} {
 		s, notices := ParseQuery(tc.query)
 		a := New(s, notices)
