@@ -446,8 +446,11 @@ func (a *App) recompute() {
 	cfg := a.S.Config()
 	if cfg.Mask == pipeline.MaskCustom {
 		if a.customFromLink && a.Custom != nil && a.Custom.Rows != len(toks) && len(toks) > 0 {
-			a.Notify(fmt.Sprintf("cmask: the mask given is %d×%d but the text has %d tokens; %s", a.Custom.Rows, a.Custom.Cols, len(toks),
-				map[bool]string{true: "the extra rows and columns are dropped", false: "the new rows and columns may attend"}[a.Custom.Rows > len(toks)]))
+			fit := "the new rows and columns may attend"
+			if a.Custom.Rows > len(toks) {
+				fit = "the extra rows and columns are dropped"
+			}
+			a.Notify(fmt.Sprintf("cmask: the mask given is %d×%d but the text has %d tokens; %s", a.Custom.Rows, a.Custom.Cols, len(toks), fit))
 		}
 		a.customFromLink = false
 		a.resizeCustom(len(toks))

@@ -86,21 +86,10 @@ func tabulate(stops []color.RGBA) *[lutSteps + 1]color.RGBA {
 	return &t
 }
 
-// lookup returns the entry nearest to t in [0, 1] (clamped; NaN is 0).
-func lookup(lut *[lutSteps + 1]color.RGBA, t float64) color.RGBA {
-	if !(t > 0) {
-		return lut[0]
-	}
-	if t >= 1 {
-		return lut[lutSteps]
-	}
-	return lut[int(t*lutSteps+0.5)]
-}
-
 // Sequential returns the colour of a weight t in [0, 1] (t = 0 lowest,
 // lightest). Values outside [0, 1] are clamped; NaN maps to 0.
 func Sequential(t float64) color.RGBA {
-	return lookup(sequentialLUT, t)
+	return sequentialLUT[lutIndex(t*lutSteps+0.5)] // the entry nearest to t
 }
 
 // Diverging returns the colour of a signed value v on a scale symmetric
